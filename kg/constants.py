@@ -1,0 +1,61 @@
+"""Declare every path, namespace and limit the project uses, once."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# The data folders sit beside the package in a checkout and in an editable install; a wheel
+# install ships them inside the package (see pyproject's force-include), so look there second.
+_PKG = Path(__file__).resolve().parent
+ROOT = _PKG.parent if (_PKG.parent / "ontology").is_dir() else _PKG / "_data"
+
+ONTOLOGY_DIR = ROOT / "ontology"
+ONTOLOGY_FILE = ONTOLOGY_DIR / "cdo.ttl"
+SCHEMES_FILE = ONTOLOGY_DIR / "schemes.ttl"
+REFERENCE_DIR = ONTOLOGY_DIR / "reference"
+REFERENCE_FILES = tuple(sorted(REFERENCE_DIR.glob("*.ttl")))
+SHAPES_DIR = ROOT / "shapes"
+SHAPES_FILE = SHAPES_DIR / "cdo-shapes.ttl"
+CHECKS_DIR = SHAPES_DIR / "checks"
+SAMPLES_DIR = ROOT / "samples"
+
+# Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
+DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
+
+DEFAULT_BASE = "https://w3id.org/cyberdiplo/"
+BASE = os.environ.get("KG_BASE_IRI", DEFAULT_BASE)
+ONTOLOGY_NS = BASE + "ontology#"
+ONTOLOGY_IRI = BASE + "ontology"
+DATA_NS = BASE + "id/"
+REFERENCE_GRAPH = DATA_NS + "graph/reference"
+ONTOLOGY_GRAPH = DATA_NS + "graph/ontology"
+
+PREFIXES = {
+    "cdo": ONTOLOGY_NS,
+    "id": DATA_NS,
+    "state": DATA_NS + "state/",
+    "group": DATA_NS + "group/",
+    "mech": DATA_NS + "mechanism/",
+    "inst": DATA_NS + "instrument/",
+    "topic": DATA_NS + "topic/",
+    "stance": DATA_NS + "stance/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "schema": "https://schema.org/",
+    "prov": "http://www.w3.org/ns/prov#",
+}
+
+# Limits on untrusted input.
+MAX_REPORT_BYTES = 20 * 1024 * 1024   # refuse larger report files before reading them
+MAX_LINE_CHARS = 1_000_000            # refuse a line longer than this
+INFER_SECONDS = 120.0                 # owlrl budget per report
+INFER_MAX_NEW_TRIPLES = 200_000       # owlrl may add at most this many triples per report
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
