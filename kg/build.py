@@ -1,0 +1,207 @@
+"""Build or update the store from report files: convert in parallel, then publish all or nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph, URIRef
+
+from . import constants as C
+from . import vocab
+from .infer import reference_closure, useful
+from .pipeline import Converted, convert
+from .store import NewGeneration, build_lock, current_path, report_index
+
+CDO_SHA = URIRef(C.ONTOLOGY_NS + "sha256")
+
+
+class BuildInputError(Exception):
+    """Raise when the paths given to build name no report files."""
+
+
+@dataclass
+class BuildResult:
+    """What a build did."""
+
+    built: list[Converted] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rejected: list[Converted] = field(default_factory=list)
+    published: bool = False
+    triples: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return max([r.exit_code for r in self.rejected], default=C.EXIT_OK)
+
+
+def find_reports(paths: Iterable[str | Path]) -> list[Path]:
+    """Return the report files named by *paths* (folders are searched for *.txt), sorted, without repeats."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*.txt") if f.is_file() and f.name.lower() != "readme.txt")
+        elif p.is_file():
+            found.append(p)
+        else:
+            raise BuildInputError(f"{p}: no such file or folder")
+    seen, out = set(), []
+    for f in found:
+        if f.resolve() not in seen:
+            seen.add(f.resolve())
+            out.append(f)
+    return out
+
+
+def _sha(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def reference_digest() -> str:
+    """Return the hash of the ontology and reference files (and the base IRI), to tell when to reload them."""
+    h = hashlib.sha256(C.BASE.encode())
+    for f in (C.ONTOLOGY_FILE, C.SCHEMES_FILE, *C.REFERENCE_FILES):
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
+def reference_dataset() -> tuple[bytes, bytes]:
+    """Return (ontology N-Triples, reference N-Triples with their useful OWL RL entailments)."""
+    onto = vocab.ontology_graph()
+    ref = Graph()
+    ref += vocab.reference_graph()
+    for t in reference_closure():
+        if t not in onto and useful(t):
+            ref.add(t)
+    return onto.serialize(format="nt", encoding="utf-8"), ref.serialize(format="nt", encoding="utf-8")
+
+
+def _stored_reference_hash(store: ox.Store) -> str | None:
+    for q in store.quads_for_pattern(ox.NamedNode(C.REFERENCE_GRAPH), ox.NamedNode(str(CDO_SHA)), None,
+                                     ox.NamedNode(C.REFERENCE_GRAPH)):
+        return q.object.value
+    return None
+
+
+def _convert_all(files: list[Path], jobs: int, infer: bool, tick: Callable[[Converted], None]) -> list[Converted]:
+    if jobs <= 1 or len(files) <= 1:
+        out = []
+        for f in files:
+            out.append(convert(str(f), infer))
+            tick(out[-1])
+        return out
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        out = []
+        for r in pool.map(convert, [str(f) for f in files], [infer] * len(files)):
+            out.append(r)
+            tick(r)
+        return out
+
+
+def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_going: bool = False,
+          jobs: int | None = None, infer: bool = True,
+          tick: Callable[[Converted], None] = lambda r: None,
+          announce: Callable[[int], None] = lambda n: None) -> BuildResult:
+    """Bring the store at *root* in line with the reports named by *paths*; see docs/architecture.md."""
+    root = Path(root)
+    files = find_reports(paths)
+    if not files:
+        raise BuildInputError("no report files (*.txt) in " + ", ".join(map(str, paths)))
+    result = BuildResult()
+    with build_lock(root):
+        base = current_path(root)
+        index: dict[str, tuple[str, str]] = {}
+        ref_hash = None
+        if base is not None:
+            existing = ox.Store.read_only(str(base))
+            index, ref_hash = report_index(existing), _stored_reference_hash(existing)
+            del existing
+        known = {(sha, name) for sha, name in index.values()}
+        todo = []
+        for f in files:
+            if (_sha(f), f.name) in known:
+                result.skipped.append(str(f))
+            else:
+                todo.append(f)
+        announce(len(todo))
+        converted = _convert_all(todo, jobs or min(os.cpu_count() or 1, len(todo) or 1), infer, tick)
+        by_graph: dict[str, Converted] = {}
+        for r in converted:
+            if not r.error and r.graph_iri in by_graph:
+                r.error = (f"{r.path}:0: [file] gives the same meeting IRI as {by_graph[r.graph_iri].path}; "
+                           "rename one of the files")
+                r.exit_code = C.EXIT_USAGE
+            if r.error:
+                result.rejected.append(r)
+            else:
+                by_graph[r.graph_iri] = r
+        names = {f.name for f in files}
+        stale = [g for g, (sha, name) in index.items()
+                 if (name in {Path(r.path).name for r in by_graph.values()} and g not in by_graph)
+                 or (prune and name not in names)]
+        digest = reference_digest()
+        if result.rejected and not keep_going:
+            return result
+        if not by_graph and not stale and digest == ref_hash and base is not None:
+            return result  # up to date: nothing to publish
+        gen = NewGeneration(root)
+        try:
+            store = gen.store
+            if digest != ref_hash:
+                onto_nt, ref_nt = reference_dataset()
+                for g, nt in ((C.ONTOLOGY_GRAPH, onto_nt), (C.REFERENCE_GRAPH, ref_nt)):
+                    node = ox.NamedNode(g)
+                    if store.contains_named_graph(node):
+                        store.remove_graph(node)
+                    store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
+                store.add(ox.Quad(ox.NamedNode(C.REFERENCE_GRAPH), ox.NamedNode(str(CDO_SHA)), ox.Literal(digest),
+                                  ox.NamedNode(C.REFERENCE_GRAPH)))
+            for g in stale:
+                store.remove_graph(ox.NamedNode(g))
+                result.removed.append(g)
+            for g, r in sorted(by_graph.items()):
+                node = ox.NamedNode(g)
+                if store.contains_named_graph(node):
+                    store.remove_graph(node)
+                store.load(r.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
+                result.built.append(r)
+            result.triples = len(store)
+            gen.publish()
+            result.published = True
+        except BaseException:
+            gen.discard()
+            raise
+    return result
+
+
+def remove(names: Iterable[str], root: Path) -> list[str]:
+    """Drop the reports with these file names or graph IRIs from the store; return the graphs removed."""
+    wanted = set(names)
+    with build_lock(root):
+        base = current_path(root)
+        if base is None:
+            return []
+        existing = ox.Store.read_only(str(base))
+        index = report_index(existing)
+        del existing
+        gone = [g for g, (_, name) in index.items() if g in wanted or name in wanted]
+        if not gone:
+            return []
+        gen = NewGeneration(root)
+        try:
+            for g in gone:
+                gen.store.remove_graph(ox.NamedNode(g))
+            gen.publish()
+        except BaseException:
+            gen.discard()
+            raise
+    return gone

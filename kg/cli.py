@@ -1,0 +1,221 @@
+"""The `kg` command line: build, remove, query, export, stats, validate.
+
+Exit codes: 0 ok; 1 invalid data (a report or file breaks the shapes, or reasoning finds it inconsistent);
+2 bad input or usage (unreadable, empty, binary or non-UTF-8 file, wrong layout, missing section, no store,
+another build running, bad option).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import constants as C
+
+STORE_OPTION = click.option("--store", "store", type=click.Path(path_type=Path), default=C.DEFAULT_STORE,
+                            show_default=True, envvar="KG_STORE", help="Store folder.")
+
+
+def _fail(message: str, code: int = C.EXIT_USAGE):
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(code)
+
+
+def _open(store: Path):
+    from .store import StoreMissing, open_read_only
+    try:
+        return open_read_only(store)
+    except StoreMissing as exc:
+        _fail(str(exc))
+
+
+@click.group()
+@click.version_option(package_name="cyberdiplo-kg")
+def main():
+    """Build, query and export the knowledge graph of UN cyber diplomacy reports."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@STORE_OPTION
+@click.option("--prune", is_flag=True, help="Drop reports no longer among PATHS.")
+@click.option("--keep-going", is_flag=True, help="Publish the good reports even if some are rejected.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
+@click.option("--no-infer", is_flag=True, help="Skip OWL RL inference (faster; fewer triples).")
+def build(paths, store, prune, keep_going, jobs, no_infer):
+    """Convert report files or folders into the store; all or nothing unless --keep-going."""
+    from .build import BuildInputError, build as run
+    from .store import StoreBusy
+    bar = {}
+
+    def announce(n):
+        if n and sys.stderr.isatty():
+            bar["b"] = click.progressbar(length=n, label="Converting reports", file=sys.stderr)
+            bar["b"].__enter__()
+
+    def tick(r):
+        if "b" in bar:
+            bar["b"].update(1)
+
+    try:
+        result = run(paths, store, prune=prune, keep_going=keep_going, jobs=jobs, infer=not no_infer,
+                     tick=tick, announce=announce)
+    except BuildInputError as exc:
+        _fail(str(exc))
+    except StoreBusy as exc:
+        _fail(str(exc))
+    finally:
+        if "b" in bar:
+            bar["b"].__exit__(None, None, None)
+    for r in result.rejected:
+        click.echo(f"kg: rejected {r.error}", err=True)
+    click.echo(f"{'report':60} {'status':9} {'asserted':>9} {'inferred':>9}")
+    for r in result.built:
+        click.echo(f"{Path(r.path).name[:60]:60} {'built':9} {r.asserted:9} {r.inferred:9}")
+    for p in result.skipped:
+        click.echo(f"{Path(p).name[:60]:60} {'unchanged':9} {'':9} {'':9}")
+    for g in result.removed:
+        click.echo(f"{g.rsplit('/', 1)[-1][:60]:60} {'removed':9} {'':9} {'':9}")
+    for r in result.rejected:
+        click.echo(f"{Path(r.path).name[:60]:60} {'REJECTED':9} {'':9} {'':9}")
+    state = "published" if result.published else ("unchanged (nothing published)" if result.rejected
+                                                     else "already up to date")
+    click.echo(f"{len(result.built)} built, {len(result.skipped)} unchanged, {len(result.removed)} removed, "
+               f"{len(result.rejected)} rejected; store {store} {state}"
+               + (f", {result.triples} quads" if result.published else ""))
+    sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("names", nargs=-1, required=True)
+@STORE_OPTION
+def remove(names, store):
+    """Drop reports (by file name or graph IRI) from the store."""
+    from .build import remove as run
+    gone = run(names, store)
+    if not gone:
+        _fail("no report in the store has those names")
+    click.echo("\n".join(f"removed {g}" for g in gone))
+
+
+@main.command()
+@click.argument("sparql")
+@STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
+def query(sparql, store, fmt):
+    """Run a SPARQL query (text, @file or - for stdin) over all graphs of the store."""
+    import pyoxigraph as ox
+    if sparql == "-":
+        sparql = sys.stdin.read()
+    elif sparql.startswith("@"):
+        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+    st = _open(store)
+    try:
+        results = st.query(sparql, use_default_graph_as_union=True, prefixes=C.PREFIXES)
+    except SyntaxError as exc:
+        _fail(f"SPARQL syntax error: {exc}")
+    if isinstance(results, bool):
+        click.echo("true" if results else "false")
+        return
+    if isinstance(results, ox.QueryTriples):
+        sys.stdout.buffer.write(results.serialize(format=ox.RdfFormat.TURTLE) or b"")
+        return
+    if fmt != "table":
+        rf = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}[fmt]
+        sys.stdout.buffer.write(results.serialize(format=rf) or b"")
+        return
+    names = [v.value for v in results.variables]
+    rows = [[_cell(sol[n]) for n in names] for sol in results]
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
+    click.echo(" | ".join(n.ljust(w) for n, w in zip(names, widths)))
+    click.echo("-+-".join("-" * w for w in widths))
+    for r in rows:
+        click.echo(" | ".join(c[:w].ljust(w) for c, w in zip(r, widths)))
+    click.echo(f"({len(rows)} rows)", err=True)
+
+
+def _cell(term) -> str:
+    if term is None:
+        return ""
+    v = term.value
+    for prefix, ns in C.PREFIXES.items():
+        if type(term).__name__ == "NamedNode" and v.startswith(ns):
+            return f"{prefix}:{v[len(ns):]}"
+    return v.replace("\n", " ")
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--format", "fmt", type=click.Choice(["turtle", "trig", "nquads", "ntriples", "jsonld"]),
+              default="turtle", show_default=True)
+@click.option("--graph", help="One meeting: its slug (2025-07-10-…), event IRI or named graph IRI.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
+def export(store, fmt, graph, output):
+    """Write the graph (or one meeting's named graph) as Turtle, TriG, N-Quads, N-Triples or JSON-LD."""
+    from .export import export as run
+    st = _open(store)
+    graph_iri = None
+    if graph:
+        slug = graph.rstrip("/").rsplit("/", 1)[-1]
+        graph_iri = C.DATA_NS + "graph/" + slug
+        import pyoxigraph as ox
+        if not st.contains_named_graph(ox.NamedNode(graph_iri)):
+            _fail(f"no meeting graph {graph_iri} in the store")
+    if output:
+        with open(output, "wb") as out:
+            run(st, out, fmt, graph_iri)
+    else:
+        run(st, sys.stdout.buffer, fmt, graph_iri)
+        sys.stdout.buffer.flush()
+
+
+@main.command()
+@STORE_OPTION
+def stats(store):
+    """Print counts of reports, meetings, states, arguments, positions and quads."""
+    st = _open(store)
+    q = """SELECT (COUNT(DISTINCT ?r) AS ?n) WHERE { ?r a <%s> }"""
+    click.echo(f"{'quads':14} {len(st)}")
+    click.echo(f"{'named graphs':14} {sum(1 for _ in st.named_graphs())}")
+    for label, cls in (("reports", "Report"), ("events", "Event"), ("states", "State"), ("persons", "Person"),
+                       ("participations", "Participation"), ("arguments", "Argument"), ("positions", "Position"),
+                       ("findings", "Finding")):
+        n = next(iter(st.query(q % (C.ONTOLOGY_NS + cls), use_default_graph_as_union=True)))["n"].value
+        click.echo(f"{label:14} {n}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@STORE_OPTION
+def validate(files, store):
+    """Validate Turtle FILES (or, with none, every report graph in the store) against the shapes."""
+    from rdflib import Graph
+    from .validate import validate_graph
+    graphs = []
+    if files:
+        for f in files:
+            g = Graph()
+            try:
+                g.parse(f, format="turtle")
+            except (OSError, UnicodeDecodeError, ValueError, SyntaxError, Exception) as exc:  # rdflib raises many kinds
+                _fail(f"{f}: cannot read as Turtle: {str(exc).splitlines()[0][:300]}")
+            graphs.append((str(f), g))
+    else:
+        import pyoxigraph as ox
+        from .store import report_index
+        st = _open(store)
+        for gname in sorted(report_index(st)):
+            data = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(gname))
+            graphs.append((gname, Graph().parse(data=data.decode(), format="nt")))
+    bad = 0
+    for name, g in graphs:
+        outcome = validate_graph(g)
+        status = "conforms" if outcome.conforms else "DOES NOT CONFORM"
+        click.echo(f"{name}: {status} ({len(outcome.violations)} violations, "
+                   f"{len(outcome.problems) - len(outcome.violations)} warnings)")
+        if outcome.problems:
+            click.echo(outcome.text())
+        bad += not outcome.conforms
+    sys.exit(C.EXIT_INVALID if bad else C.EXIT_OK)

@@ -1,0 +1,61 @@
+"""Serialize the store (whole, one named graph, or one entity's description) in the formats we offer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import IO, Iterator
+
+import pyoxigraph as ox
+
+from . import constants as C
+
+
+@dataclass(frozen=True)
+class Format:
+    """One serialization: its name, media type, file suffix, pyoxigraph format, and whether it holds graphs."""
+
+    name: str
+    media_type: str
+    suffix: str
+    rdf_format: ox.RdfFormat
+    quads: bool
+
+
+# The one table of formats: the CLI's --format, the web app's Accept / suffix negotiation.
+FORMATS = {f.name: f for f in (
+    Format("turtle", "text/turtle", ".ttl", ox.RdfFormat.TURTLE, False),
+    Format("trig", "application/trig", ".trig", ox.RdfFormat.TRIG, True),
+    Format("nquads", "application/n-quads", ".nq", ox.RdfFormat.N_QUADS, True),
+    Format("ntriples", "application/n-triples", ".nt", ox.RdfFormat.N_TRIPLES, False),
+    Format("jsonld", "application/ld+json", ".jsonld", ox.RdfFormat.JSON_LD, True),
+)}
+
+
+def _triples(store: ox.Store, graph: str | None) -> Iterator[ox.Triple]:
+    # A triple asserted in two reports' graphs is written twice; Turtle readers merge the copies.
+    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None):
+        yield ox.Triple(q.subject, q.predicate, q.object)
+
+
+def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | None = None) -> None:
+    """Write the store (or one named *graph*) to the binary stream *out* in format *fmt*, streamed."""
+    f = FORMATS[fmt]
+    if f.quads:
+        if graph:
+            quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+        else:
+            quads = store.quads_for_pattern(None, None, None, None)
+        ox.serialize(quads, out, f.rdf_format, prefixes=C.PREFIXES if f.rdf_format != ox.RdfFormat.N_QUADS else None)
+    else:
+        ox.serialize(_triples(store, graph), out, f.rdf_format,
+                     prefixes=C.PREFIXES if f.rdf_format == ox.RdfFormat.TURTLE else None)
+
+
+def describe(store: ox.Store, iri: str, out: IO[bytes], fmt: str = "turtle") -> None:
+    """Write every triple whose subject is *iri*, from any graph, in format *fmt*."""
+    f = FORMATS[fmt]
+    node = ox.NamedNode(iri)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None)}
+    rdf_format = f.rdf_format if not f.quads or f.rdf_format == ox.RdfFormat.JSON_LD else ox.RdfFormat.TURTLE
+    ox.serialize(sorted(triples, key=str), out, rdf_format,
+                 prefixes=C.PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else None)

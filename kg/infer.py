@@ -1,0 +1,96 @@
+"""Run OWL RL (owlrl) on one report at a time, under a time and size budget, keeping what adds information."""
+
+from __future__ import annotations
+
+import time
+from functools import lru_cache
+
+import owlrl
+from owlrl.OWLRL import OWLRL_Semantics
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS
+
+from . import constants as C
+from . import vocab
+
+# Entailments that every resource has, or that only restate the schema: storing them adds nothing.
+_NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Literal, RDFS.Datatype, RDFS.Class, OWL.Class,
+                RDF.Property, OWL.ObjectProperty, OWL.DatatypeProperty}
+_SCHEMA_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, OWL.equivalentClass, OWL.equivalentProperty, RDFS.domain,
+                      RDFS.range, OWL.inverseOf, OWL.sameAs, OWL.differentFrom, OWL.disjointWith}
+
+
+class InferenceError(Exception):
+    """Raise when reasoning finds an inconsistency or runs over its budget."""
+
+
+class _Budgeted(OWLRL_Semantics):
+    """OWL RL semantics that give up past a deadline or a number of new triples (owlrl may not converge)."""
+
+    deadline: float = 0.0
+    max_new: int = 0
+
+    def rules(self, t, cycle_num):
+        self._calls = getattr(self, "_calls", 0) + 1
+        if self._calls % 2000 == 0:
+            if time.monotonic() > self.deadline:
+                raise InferenceError(f"OWL RL reasoning ran over its {C.INFER_SECONDS:.0f} s budget")
+            if len(self.added_triples) > self.max_new:
+                raise InferenceError(f"OWL RL reasoning produced over {self.max_new} new triples in one cycle")
+        return super().rules(t, cycle_num)
+
+
+def closure(g: Graph, seconds: float = C.INFER_SECONDS, max_new: int = C.INFER_MAX_NEW_TRIPLES) -> Graph:
+    """Return the OWL RL closure of a copy of *g* (never *g* itself: owlrl writes in place)."""
+    work = Graph()
+    work += g
+    start = len(work)
+    _Budgeted.deadline = time.monotonic() + seconds
+    _Budgeted.max_new = max_new
+    engine = owlrl.DeductiveClosure(_Budgeted, axiomatic_triples=False, datatype_axioms=False,
+                                    rdfs_closure=False, improved_datatypes=False)
+    engine.expand(work)
+    errors = list(work.objects(None, URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")))
+    if errors:
+        raise InferenceError("inconsistent: " + "; ".join(sorted(str(e) for e in errors))[:2000])
+    if len(work) - start > max_new:
+        raise InferenceError(f"OWL RL reasoning added {len(work) - start} triples, over the {max_new} budget")
+    nothing = list(work.subjects(RDF.type, OWL.Nothing))
+    if nothing:
+        raise InferenceError(f"inconsistent: {nothing[0]} is a member of owl:Nothing")
+    return work
+
+
+@lru_cache(maxsize=1)
+def reference_closure() -> Graph:
+    """Return the closure of ontology + reference data: what a report's entailments are measured against."""
+    g = Graph()
+    g += vocab.ontology_graph()
+    g += vocab.reference_graph()
+    return closure(g)
+
+
+def useful(t) -> bool:
+    """Tell whether an entailed triple adds information worth storing."""
+    s, p, o = t
+    if isinstance(s, (BNode, Literal)) or isinstance(o, BNode):
+        return False
+    if p in _SCHEMA_PREDICATES or (p == RDF.type and o in _NOISE_TYPES):
+        return False
+    if s == o and p != RDF.type:
+        return False
+    return not str(p).startswith("http://www.daml.org/")
+
+
+def entailments(report: Graph) -> Graph:
+    """Return the useful triples OWL RL adds to ontology + reference data + *report*, and nothing else."""
+    base = reference_closure()
+    g = Graph()
+    g += base
+    g += report
+    closed = closure(g)
+    out = vocab.bind(Graph())
+    for t in closed:
+        if t not in report and t not in base and useful(t):
+            out.add(t)
+    return out

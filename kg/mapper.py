@@ -1,0 +1,380 @@
+"""Map a parsed Report to an rdflib Graph: one event, its speakers, arguments, positions and findings."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS, XSD
+
+from . import stance as stances
+from .iris import mint, safe_slug, slug
+from .reader import clean_text
+from .report import Report, Text
+from .resolve import Resolver, norm, organization_in, person_iri, split_names
+from .vocab import CDO, ID, STANCE, TOPIC, TOPIC_SCHEME, bind
+
+_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
+                                        "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
+                                        "nineteenth twentieth".split(), start=1)}
+_SESSION = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+substantive\s+session", re.I)
+_MEETING = re.compile(r"\b(?:(\d{1,2})(?:st|nd|rd|th)|(" + "|".join(_ORDINALS) + r"))\s+meeting\b", re.I)
+_PART = re.compile(r"\bpart\s+(\d{1,2})\b", re.I)
+_AGENDA = re.compile(r"\bagenda\s+item\s+(\d{1,3})\b", re.I)
+
+
+def meeting_slug(report: Report) -> str:
+    """Return the event's IRI segment: the file name's slug, starting with the event's date."""
+    stem = safe_slug(Path(report.path).stem)
+    day = report.start.date().isoformat()
+    return stem if stem.startswith(day) else f"{day}-{stem}"
+
+
+class Mapper:
+    """Build one report's graph. Use map_report() rather than this class directly."""
+
+    def __init__(self, report: Report, resolver: Resolver, sha256: str):
+        self.r, self.res = report, resolver
+        self.g = bind(Graph())
+        self.m = meeting_slug(report)
+        self.event = mint("meeting", self.m)
+        self.report = mint("report", self.m)
+        self.sha256 = sha256
+        self.actors: dict[URIRef, str] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def node(self, kind: str, key: str | int) -> URIRef:
+        return mint("meeting", self.m, kind, str(key) if isinstance(key, int) else safe_slug(key))
+
+    def add(self, s, p, o) -> None:
+        if o is None:
+            return
+        if isinstance(o, str):
+            o = Literal(clean_text(o))
+        self.g.add((s, p, o))
+
+    def unit(self, s: URIRef, cls: URIRef, label: str, line: int | None) -> None:
+        """Type a minted node, label it, and record where in which report it came from."""
+        self.g.add((s, RDF.type, cls))
+        self.add(s, RDFS.label, _short(label))
+        self.g.add((s, CDO.fromReport, self.report))
+        if line:
+            self.g.add((s, CDO.sourceLine, Literal(line, datatype=XSD.positiveInteger)))
+
+    def text(self, s, p, t: Text | None) -> None:
+        if t is not None and t.text:
+            self.add(s, p, t.text)
+
+    def actor(self, name: str) -> URIRef | None:
+        """Resolve a speaker name to an actor IRI, describing persons the reference data lacks."""
+        a = self.res.speaker(name, self.chair)
+        if a.iri is not None and a.kind == CDO.Person and a.iri not in self.res.graph.subjects():
+            spelled = Literal(clean_text(re.sub(r"\s*\(.*\)$", "", name)))
+            if a.iri not in self.actors:  # the first spelling (the Speakers section's) is the label
+                self.g.add((a.iri, RDF.type, CDO.Person))
+                self.g.add((a.iri, RDFS.label, spelled))
+                self.g.add((a.iri, CDO.fromReport, self.report))
+            elif (a.iri, RDFS.label, spelled) not in self.g:
+                self.g.add((a.iri, SKOS.altLabel, spelled))
+        if a.iri is not None:
+            self.actors.setdefault(a.iri, name)
+        return a.iri
+
+    def topics(self, s: URIRef, names: list[str]) -> None:
+        for name in names:
+            concept = self.res.lookup(name)
+            if concept is None or not str(concept).startswith(str(TOPIC)):
+                concept = TOPIC[slug(name) or "unnamed"]
+                if (concept, RDF.type, SKOS.Concept) not in self.g and not str(concept) in self.res.known_topics:
+                    self.g.add((concept, RDF.type, SKOS.Concept))
+                    self.g.add((concept, SKOS.inScheme, TOPIC_SCHEME))
+                    self.g.add((concept, SKOS.prefLabel, Literal(clean_text(name))))
+            self.g.add((s, CDO.topic, concept))
+
+    # -- sections ------------------------------------------------------------------------------
+    def build(self) -> Graph:
+        self.event_and_process()
+        self.speakers()
+        self.transcript()
+        self.arguments()
+        self.findings()
+        self.takeaways()
+        self.comments_and_questions()
+        self.full_report()
+        return self.g
+
+    def event_and_process(self) -> None:
+        r, ev = self.r, self.event
+        blurb = " ".join(x for x in (r.title, r.summary.text if r.summary else "") if x)
+        processes = [t for t in self.res.mentions(blurb) if t in self.res.mechanisms]
+        webinar = "webinar" in r.title.lower()
+        cls = CDO.Webinar if webinar else CDO.Meeting
+        label = f"{r.title} ({r.start.date().isoformat()})"
+        session_no = _first_int(_SESSION, blurb)
+        meeting_no = _first_int(_MEETING, blurb)
+        process = processes[0] if processes else None
+        if not webinar and process and session_no:
+            label = f"{self.res.label(process)}, session {session_no}" + (f", meeting {meeting_no}" if meeting_no else "") \
+                + f" ({r.start.date().isoformat()})"
+        self.unit(ev, cls, label, r.title_line)
+        self.add(ev, CDO.title, r.title)
+        self.g.add((ev, CDO.startTime, Literal(r.start.isoformat(), datatype=XSD.dateTime)))
+        self.g.add((ev, CDO.endTime, Literal(r.end.isoformat(), datatype=XSD.dateTime)))
+        self.g.add((ev, CDO.date, Literal(r.start.date().isoformat(), datatype=XSD.date)))
+        self.text(ev, CDO.summary, r.summary)
+        self.text(ev, CDO.overallPurpose, r.purpose)
+        self.text(ev, CDO.overallTone, r.tone)
+        self.g.add((ev, CDO.reportedIn, self.report))
+        if webinar or not (process and session_no):
+            for p in processes:
+                self.g.add((ev, CDO.discusses, p))
+        else:
+            session = mint("session", safe_slug(self.res.local(process)), str(session_no))
+            self.g.add((session, RDF.type, CDO.Session))
+            self.add(session, RDFS.label, f"{self.res.label(process)}, substantive session {session_no}")
+            self.g.add((session, CDO.sessionNumber, Literal(session_no, datatype=XSD.positiveInteger)))
+            self.g.add((session, CDO.sessionOf, process))
+            self.g.add((session, CDO.fromReport, self.report))
+            self.g.add((ev, CDO.partOfSession, session))
+            if meeting_no:
+                self.g.add((ev, CDO.meetingNumber, Literal(meeting_no, datatype=XSD.positiveInteger)))
+        part = _first_int(_PART, r.title)
+        if part and not webinar:
+            self.g.add((ev, CDO.part, Literal(part, datatype=XSD.positiveInteger)))
+        item = _first_int(_AGENDA, r.title)
+        if item and not webinar:
+            ai = self.node("agenda-item", item)
+            self.unit(ai, CDO.AgendaItem, f"Agenda item {item}", r.title_line)
+            self.g.add((ai, CDO.itemNumber, Literal(item, datatype=XSD.positiveInteger)))
+            self.add(ai, CDO.title, re.sub(r"\s*/\s*part\s+\d+\s*$", "", r.title, flags=re.I))
+            self.g.add((ev, CDO.agendaItem, ai))
+        for n, (title, t) in enumerate(r.key_points, start=1):
+            kp = self.node("key-point", n)
+            self.unit(kp, CDO.KeyPoint, title, t.line)
+            self.add(kp, CDO.title, title)
+            self.text(kp, CDO.text, t)
+            self.g.add((kp, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((ev, CDO.keyPoint, kp))
+        # The office that chairs: the mechanism's own (reference data), else one minted for this event.
+        self.chair = self.res.office_of(process) if process else None
+        if self.chair is None:
+            self.chair = mint("office", self.m + "-chair")
+            self.unit(self.chair, CDO.Office, f"Chair of {label}", None)
+        rep = self.report
+        self.g.add((rep, RDF.type, CDO.Report))
+        self.add(rep, RDFS.label, f"DiploAI report: {label}")
+        self.add(rep, CDO.title, r.title)
+        self.add(rep, CDO.sha256, self.sha256)
+        self.add(rep, CDO.sourcePath, Path(r.path).name)
+        self.g.add((rep, CDO.reportOf, ev))
+        if r.disclaimer:
+            self.add(rep, CDO.disclaimer, r.disclaimer.text)
+
+    def participation(self, name: str) -> URIRef:
+        iri = self.actor(name)
+        key = self.res.local(iri) if iri is not None else name
+        p = self.node("participation", key)
+        if (p, RDF.type, CDO.Participation) not in self.g:
+            bare = re.sub(r"\s*\(.*\)$", "", name)
+            self.unit(p, CDO.Participation, f"{bare} at {self.r.title[:80]}", None)
+            self.g.add((p, CDO.inEvent, self.event))
+            if iri is not None:
+                self.g.add((p, CDO.participant, iri))
+        self.add(p, CDO.speakerLabel, name)
+        group = self.res.speaker(name, self.chair).on_behalf_of
+        if group is not None:
+            self.g.add((p, CDO.onBehalfOf, group))
+        return p
+
+    def speakers(self) -> None:
+        for sp in self.r.speakers:
+            p = self.participation(sp.name)
+            self.g.set((p, CDO.sourceLine, Literal(sp.line, datatype=XSD.positiveInteger)))
+            self.add(p, CDO.roleText, sp.role or None)
+            group = self.res.group_in(sp.role)
+            if group is not None:
+                self.g.add((p, CDO.onBehalfOf, group))
+            org = organization_in(sp.role)
+            iri = self.g.value(p, CDO.participant)
+            if org and iri is not None and (iri, RDF.type, CDO.Person) in self.g:
+                o = mint("organization", safe_slug(org))
+                self.g.add((o, RDF.type, CDO.Organization))
+                self.add(o, RDFS.label, org)
+                self.g.add((o, CDO.fromReport, self.report))
+                self.g.add((iri, CDO.affiliatedWith, o))
+        for b in self.r.blocks:
+            p = self.participation(b.name)
+            if self.g.value(p, CDO.sourceLine) is None:
+                self.g.add((p, CDO.sourceLine, Literal(b.line, datatype=XSD.positiveInteger)))
+            for prop, v in ((CDO.wordsPerMinute, b.words_per_minute), (CDO.wordCount, b.words),
+                            (CDO.speechSeconds, b.seconds)):
+                if v is not None:
+                    self.g.add((p, prop, Literal(v, datatype=XSD.integer)))
+
+    def transcript(self) -> None:
+        for n, t in enumerate(self.r.turns, start=1):
+            i = self.node("intervention", n)
+            self.unit(i, CDO.Intervention, f"Turn {n}" + (f": {t.speaker}" if t.speaker else ""), t.line)
+            self.g.add((i, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((i, CDO.inEvent, self.event))
+            self.add(i, CDO.text, t.text)
+            if t.speaker:
+                self.add(i, CDO.speakerLabel, t.speaker)
+                who = self.actor(t.speaker)
+                if who is not None:
+                    self.g.add((i, CDO.speaker, who))
+
+    def arguments(self) -> None:
+        self.by_title: dict[str, list[tuple[URIRef, URIRef | None]]] = {}
+        for n, (b, a) in enumerate(self.r.arguments, start=1):
+            arg, pos = self.node("argument", n), self.node("position", n)
+            part = self.participation(b.name)
+            who = self.g.value(part, CDO.participant)
+            self.unit(arg, CDO.Argument, a.title, a.line)
+            self.add(arg, CDO.title, a.title)
+            self.g.add((arg, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((arg, CDO.inEvent, self.event))
+            self.g.add((arg, CDO.participation, part))
+            self.add(arg, CDO.speakerLabel, b.name)
+            if who is not None:
+                self.g.add((arg, CDO.madeBy, who))
+            self.text(arg, CDO.explanation, a.explanation)
+            self.text(arg, CDO.evidence, a.evidence)
+            if a.discussion_point:
+                dp = self.node("discussion-point", a.discussion_point.text)
+                self.unit(dp, CDO.DiscussionPoint, a.discussion_point.text, None)
+                self.g.remove((dp, CDO.sourceLine, None))
+                self.g.add((dp, CDO.inEvent, self.event))
+                self.g.add((arg, CDO.discussionPoint, dp))
+            self.topics(arg, a.topics)
+            for prop, names in ((CDO.agreedWith, a.agreed_with), (CDO.disagreedWith, a.disagreed_with)):
+                for t in names:
+                    other = self.actor(t.text)
+                    if other is not None:
+                        self.g.add((arg, prop, other))
+            for prop, points in ((CDO.agreedOn, a.agreed_on), (CDO.disagreedOn, a.disagreed_on)):
+                for t in points:
+                    self.add(arg, prop, t.text)
+            self.by_title.setdefault(norm(a.title), []).append((arg, who))
+            s = stances.classify(a.title)
+            holder = self.res.label(who) if who is not None else b.name
+            self.unit(pos, CDO.Position, f"{holder}: {s.stance.replace('-', ' ')} {s.object_text}", a.line)
+            self.g.add((pos, CDO.derivedFrom, arg))
+            self.g.add((pos, CDO.inEvent, self.event))
+            self.g.add((pos, CDO.stance, STANCE[s.stance]))
+            self.add(pos, CDO.stanceRule, s.rule)
+            self.add(pos, CDO.targetText, s.object_text)
+            if who is not None:
+                self.g.add((pos, CDO.positionOf, who))
+            for group in self.g.objects(part, CDO.onBehalfOf):
+                self.g.add((pos, CDO.onBehalfOf, group))
+            for target in self.res.mentions(s.object_text):
+                self.g.add((pos, CDO.target, target))
+
+    def findings(self) -> None:
+        for n, f in enumerate(self.r.findings, start=1):
+            node = self.node("finding", n)
+            self.unit(node, CDO[f.kind], f.head, f.line)
+            self.g.add((node, CDO.inEvent, self.event))
+            self.g.add((node, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            if f.head_is_title:
+                self.add(node, CDO.title, f.head)
+                self.text(node, CDO.summary, f.summary)
+            else:
+                self.add(node, CDO.summary, f.head if f.summary is None else f.head + "\n\n" + f.summary.text)
+            self.text(node, CDO.explanation, f.explanation)
+            self.topics(node, f.topics)
+            people = set()
+            for t in f.speakers:
+                who = self.actor(t.text)
+                if who is not None:
+                    people.add(who)
+                    self.g.add((node, CDO.involves, who))
+            for t in f.arguments:
+                hits = self.by_title.get(norm(t.text), [])
+                mine = [a for a, who in hits if who in people] or [a for a, _ in hits]
+                for a in mine:
+                    self.g.add((node, CDO.citesArgument, a))
+                if not mine:
+                    self.add(node, CDO.citedArgumentTitle, t.text)
+        for a in self.r.assessments:
+            node = self.node("assessment", a.about)
+            self.unit(node, CDO.Assessment, f"Overall assessment of the {a.about}", a.line)
+            self.add(node, CDO.assesses, a.about)
+            self.text(node, CDO.summary, a.summary)
+            if a.level is not None:
+                self.text(node, CDO.consensusLevel if a.about == "agreements" else CDO.disagreementLevel, a.level)
+            self.g.add((self.event, CDO.assessment, node))
+
+    def takeaways(self) -> None:
+        for kind, items in sorted(self.r.takeaways.items()):
+            for n, t in enumerate(items, start=1):
+                node = self.node(slug(kind), n)
+                self.unit(node, CDO[kind], t.text, t.line)
+                self.add(node, CDO.text, t.text)
+                self.g.add((node, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+                self.g.add((node, CDO.inEvent, self.event))
+
+    def comments_and_questions(self) -> None:
+        for n, c in enumerate(self.r.comments, start=1):
+            node = self.node("comment", n)
+            self.unit(node, CDO.ThoughtProvokingComment, c.quote, c.line)
+            self.add(node, CDO.quote, c.quote)
+            self.g.add((node, CDO.inEvent, self.event))
+            self.text(node, CDO.reason, c.reason)
+            self.text(node, CDO.impact, c.impact)
+            if c.speaker:
+                self.add(node, CDO.speakerLabel, c.speaker.text)
+                who = self.actor(c.speaker.text)
+                if who is not None:
+                    self.g.add((node, CDO.speaker, who))
+        for n, q in enumerate(self.r.questions, start=1):
+            node = self.node("question", n)
+            self.unit(node, CDO.FollowUpQuestion, q.text, q.line)
+            self.add(node, CDO.text, q.text)
+            self.g.add((node, CDO.inEvent, self.event))
+            self.text(node, CDO.explanation, q.explanation)
+            if q.speakers:
+                self.add(node, CDO.speakerLabel, q.speakers.text)
+                for name in split_names(q.speakers.text):
+                    who = self.actor(name)
+                    if who is not None:
+                        self.g.add((node, CDO.askedBy, who))
+
+    def full_report(self) -> None:
+        if self.r.full_text:
+            self.add(self.report, CDO.fullText, self.r.full_text)
+        stack: list[tuple[int, URIRef]] = []
+        for n, s in enumerate(self.r.sections, start=1):
+            node = self.node("section", n)
+            self.unit(node, CDO.ReportSection, s.heading, s.line)
+            self.add(node, CDO.title, s.heading)
+            self.add(node, CDO.text, s.text or None)
+            self.g.add((node, CDO.headingLevel, Literal(s.level, datatype=XSD.positiveInteger)))
+            self.g.add((node, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            while stack and stack[-1][0] >= s.level:
+                stack.pop()
+            self.g.add((stack[-1][1] if stack else self.report, CDO.section, node))
+            stack.append((s.level, node))
+
+
+def _first_int(rx: re.Pattern, text: str) -> int | None:
+    m = rx.search(text)
+    if not m:
+        return None
+    for g in m.groups():
+        if g:
+            return int(g) if g.isdigit() else _ORDINALS[g.lower()]
+    return None
+
+
+def _short(text: str, n: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def map_report(report: Report, resolver: Resolver, data: bytes) -> Graph:
+    """Return the graph of one parsed report; *data* is the file's bytes, for its hash."""
+    return Mapper(report, resolver, hashlib.sha256(data).hexdigest()).build()

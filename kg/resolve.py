@@ -1,0 +1,168 @@
+"""Resolve names in a report to the reference data: states, groups, mechanisms, instruments, offices."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from . import vocab
+from .iris import mint, safe_slug
+
+CDO = vocab.CDO
+_PERSON_WORD = re.compile(r"^(?:[A-ZÀ-Þ][\w’'.\-]*|de|da|del|van|von|der|bin|al|el|la|le|di|du|dos)$")
+_QUALIFIED = re.compile(r"^(.*?)\s*\((?:(?:speaking\s+)?(?:for|on behalf of)\s+)?(.*?)\)\s*$", re.I)
+_BEHALF = re.compile(r"on behalf of\s+(.+?)(?:[,;.]|$)", re.I)
+_AT_ORG = re.compile(r"\bat\s+([^,;]+)")
+_MISSION = re.compile(r"\b(Permanent Mission of [^,;]+)")
+
+
+def norm(text: str) -> str:
+    """Fold *text* for name matching: accents, case, hyphens, apostrophes, a leading 'the'."""
+    t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
+    t = re.sub(r"[\-‐–—_/]", " ", t)
+    t = re.sub(r"[^a-z0-9() ]+", "", t)
+    t = re.sub(r"\s+", " ", t).strip()
+    return t[4:] if t.startswith("the ") else t
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A resolved speaker: the actor IRI (None when unknown), its class, the group spoken for."""
+
+    iri: URIRef | None
+    kind: URIRef | None
+    label: str
+    on_behalf_of: URIRef | None = None
+
+
+class Resolver:
+    """Look names up in the reference data by prefLabel, rdfs:label and altLabel."""
+
+    def __init__(self, reference: Graph):
+        self.names: dict[str, tuple[URIRef, URIRef]] = {}
+        self.targets: list[tuple[str, URIRef]] = []
+        self.graph = reference
+        self.mechanisms = set(reference.subjects(RDF.type, CDO.Mechanism))
+        self.known_topics = {str(s) for s in reference.subjects(SKOS.inScheme, vocab.TOPIC_SCHEME)}
+        kinds = {}
+        for s, o in reference.subject_objects(RDF.type):
+            kinds.setdefault(s, set()).add(o)
+        for s, ks in kinds.items():
+            kind = self._kind(ks)
+            if kind is None:
+                continue
+            for p in (SKOS.prefLabel, RDFS.label, SKOS.altLabel):
+                for lab in reference.objects(s, p):
+                    n = norm(str(lab))
+                    self.names.setdefault(n, (s, kind))
+                    if kind in (CDO.Mechanism, CDO.Instrument):
+                        self.targets.append((n, s))
+        # Longest names first, so 'dedicated thematic group on capacity building' beats 'DTG'.
+        self.targets.sort(key=lambda t: (-len(t[0]), t[0], str(t[1])))
+        self._target_res = [(re.compile(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])"), s) for n, s in self.targets]
+
+    @staticmethod
+    def _kind(types: set) -> URIRef | None:
+        for k, cls in ((CDO.State, (CDO.MemberState, CDO.ObserverState)),
+                       (CDO.Group, (CDO.RegionalGroup, CDO.NegotiatingGroup, CDO.AdHocGroup)),
+                       (CDO.Mechanism, (CDO.Mechanism,)), (CDO.Office, (CDO.Office,)), (CDO.Person, (CDO.Person,)),
+                       (CDO.Instrument, (CDO.ThematicGroup, CDO.Directory, CDO.Fund, CDO.Portal, CDO.Programme,
+                                         CDO.Framework))):
+            if types & set(cls):
+                return k
+        return None
+
+    def label(self, iri: URIRef) -> str:
+        """Return the reference label of *iri*, or its last IRI segment."""
+        return str(self.graph.value(iri, SKOS.prefLabel) or self.graph.value(iri, RDFS.label) or self.local(iri))
+
+    @staticmethod
+    def local(iri: URIRef) -> str:
+        """Return the last segment of *iri*."""
+        return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+    def office_of(self, process: URIRef) -> URIRef | None:
+        """Return the Chair office the reference data gives the process, if any."""
+        return self.graph.value(process, CDO.office)
+
+    def lookup(self, name: str, kind: URIRef | None = None) -> URIRef | None:
+        """Return the reference IRI named *name* (of *kind* if given), or None."""
+        hit = self.names.get(norm(name))
+        if hit and (kind is None or hit[1] == kind):
+            return hit[0]
+        return None
+
+    def group_in(self, text: str) -> URIRef | None:
+        """Return the group a role text says the speaker speaks on behalf of."""
+        m = _BEHALF.search(text)
+        return self.lookup(m.group(1), CDO.Group) if m else None
+
+    def speaker(self, name: str, chair: URIRef | None = None) -> Actor:
+        """Resolve a speaker name such as 'Viet Nam', 'Nigeria (African Group)', 'Chair' or a person."""
+        name = re.sub(r"\s+", " ", name).strip()
+        whole = self.names.get(norm(name))
+        if whole and whole[1] in (CDO.State, CDO.Group, CDO.Person):
+            return Actor(whole[0], whole[1], name)
+        m = _QUALIFIED.match(name)
+        if m and m.group(1):
+            inner = self.speaker(m.group(1), chair)
+            group = self.lookup(m.group(2), CDO.Group)
+            return Actor(inner.iri, inner.kind, name, group or inner.on_behalf_of)
+        if norm(name) in ("chair", "chairperson", "chairman", "chairwoman", "mr chair", "madam chair") and chair:
+            return Actor(chair, CDO.Office, name)
+        if looks_like_person(name):
+            return Actor(person_iri(name), CDO.Person, name)
+        return Actor(None, None, name)
+
+    def mentions(self, text: str) -> list[URIRef]:
+        """Return the mechanisms and instruments *text* names, in text order; longer names win overlaps."""
+        t = norm(text)
+        taken: list[tuple[int, int, URIRef]] = []
+        for rx, iri in self._target_res:
+            for m in rx.finditer(t):
+                if not any(m.start() < e and s < m.end() for s, e, _ in taken):
+                    taken.append((m.start(), m.end(), iri))
+        found: list[URIRef] = []
+        for _, _, iri in sorted(taken, key=lambda x: x[0]):  # in the order the text names them
+            if iri not in found:
+                found.append(iri)
+        return found
+
+
+def looks_like_person(name: str) -> bool:
+    """Tell whether *name* reads like a person's name: 2 to 5 capitalised words, no digits."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and all(_PERSON_WORD.match(w) for w in words) and _PERSON_WORD.match(words[0]) \
+        and words[0][0].isupper() and not any(c.isdigit() for c in name)
+
+
+def person_iri(name: str) -> URIRef:
+    """Mint a person's IRI from the folded name, so hyphen and space spellings are one person."""
+    return mint("person", safe_slug(" ".join(norm(name).replace("(", "").replace(")", "").split())))
+
+
+def organization_in(role: str) -> str | None:
+    """Return the organization a speaker's role text names ('… at Microsoft, …'), or None."""
+    m = _MISSION.search(role) or _AT_ORG.search(role)
+    if not m:
+        return None
+    org = m.group(1).strip().rstrip(".")
+    return org if 1 < len(org) <= 120 else None
+
+
+def split_names(text: str) -> list[str]:
+    """Split 'A and B', 'A, B and C' into names, unless a qualifier in brackets holds the separators."""
+    if "(" in text:
+        return [text]
+    return [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if p.strip()]
+
+
+@lru_cache(maxsize=1)
+def default_resolver() -> Resolver:
+    """Return a resolver over the packaged reference data (built once per process)."""
+    return Resolver(vocab.reference_graph())

@@ -1,0 +1,118 @@
+"""The on-disk store: pyoxigraph generations published by an atomic symlink swap, under a build lock.
+
+Layout of a store folder:
+    current -> gen-000007     the published generation (readers open this, read-only)
+    gen-000006, gen-000007    the previous generation is kept for readers still holding it
+    build.lock                held (flock) by the one build allowed at a time
+    tmp-gen-000008            a build in progress; left over only if a build was killed, and removed by the next
+
+A build copies the current generation (a RocksDB checkpoint: hard links, cheap), changes the copy and
+only then repoints `current`. A failed, interrupted or killed build never touches what readers see.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import shutil
+from contextlib import contextmanager
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import constants as C
+
+REPORTS_QUERY = """
+PREFIX cdo: <%s>
+SELECT ?g ?sha ?name WHERE { GRAPH ?g { ?r a cdo:Report ; cdo:sha256 ?sha ; cdo:sourcePath ?name } }
+""" % C.ONTOLOGY_NS
+
+
+class StoreBusy(Exception):
+    """Raise when another build holds the store's lock."""
+
+
+class StoreMissing(Exception):
+    """Raise when a command needs a built store and there is none."""
+
+
+def current_path(root: Path) -> Path | None:
+    """Return the published generation's folder, or None if nothing was ever built."""
+    link = root / "current"
+    return link.resolve() if link.is_symlink() and link.resolve().is_dir() else None
+
+
+def open_read_only(root: Path) -> ox.Store:
+    """Open the published generation for reading."""
+    path = current_path(Path(root))
+    if path is None:
+        raise StoreMissing(f"no store at {root}: run `kg build` first (or pass --store)")
+    return ox.Store.read_only(str(path))
+
+
+def report_index(store: ox.Store) -> dict[str, tuple[str, str]]:
+    """Return {named graph IRI: (sha256, file name)} for every report in *store*."""
+    return {row["g"].value: (row["sha"].value, row["name"].value) for row in store.query(REPORTS_QUERY)}
+
+
+@contextmanager
+def build_lock(root: Path):
+    """Hold the store's build lock, or raise StoreBusy at once if another build has it."""
+    root.mkdir(parents=True, exist_ok=True)
+    fd = os.open(root / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EAGAIN, errno.EACCES):
+                raise StoreBusy(f"another `kg build` is writing {root}; try again when it has finished") from None
+            raise
+        yield
+    finally:
+        os.close(fd)
+
+
+class NewGeneration:
+    """A writable copy of the current generation that becomes current only on publish()."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        for stale in root.glob("tmp-gen-*"):  # left by a killed build
+            shutil.rmtree(stale, ignore_errors=True)
+        gens = sorted(root.glob("gen-*"))
+        number = int(gens[-1].name.split("-")[1]) + 1 if gens else 1
+        self.name = f"gen-{number:06d}"
+        self.tmp = root / f"tmp-{self.name}"
+        base = current_path(root)
+        if base is not None:
+            ox.Store(str(base)).backup(str(self.tmp))
+            self.store = ox.Store(str(self.tmp))
+        else:
+            self.store = ox.Store(str(self.tmp))
+
+    def publish(self) -> Path:
+        """Flush, move into place and atomically repoint `current`; keep one older generation."""
+        self.store.flush()
+        del self.store
+        final = self.root / self.name
+        os.replace(self.tmp, final)
+        link_tmp = self.root / "current.tmp"
+        if link_tmp.is_symlink() or link_tmp.exists():
+            link_tmp.unlink()
+        link_tmp.symlink_to(final.name)
+        os.replace(link_tmp, self.root / "current")
+        dir_fd = os.open(self.root, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+        for old in sorted(self.root.glob("gen-*"))[:-2]:
+            shutil.rmtree(old, ignore_errors=True)
+        return final
+
+    def discard(self) -> None:
+        """Throw the unpublished copy away."""
+        if hasattr(self, "store"):
+            del self.store
+        shutil.rmtree(self.tmp, ignore_errors=True)

@@ -1,0 +1,69 @@
+"""Load the ontology, concept schemes, reference data and shapes (once per process)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from rdflib import Graph, Namespace, URIRef
+
+from . import constants as C
+
+CDO = Namespace(C.ONTOLOGY_NS)
+ID = Namespace(C.DATA_NS)
+ORG = Namespace("http://www.w3.org/ns/org#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+SCHEMA = Namespace("https://schema.org/")
+TOPIC = Namespace(C.DATA_NS + "topic/")
+STANCE = Namespace(C.DATA_NS + "stance/")
+TOPIC_SCHEME = URIRef(C.DATA_NS + "scheme/topics")
+STANCE_SCHEME = URIRef(C.DATA_NS + "scheme/stances")
+
+
+def _rebase(g: Graph) -> Graph:
+    """Move the files' default base to the configured KG_BASE_IRI, term by term (never by text)."""
+    if C.BASE == C.DEFAULT_BASE:
+        return g
+    out = Graph()
+
+    def move(t):
+        return URIRef(C.BASE + str(t)[len(C.DEFAULT_BASE):]) if isinstance(t, URIRef) and str(t).startswith(C.DEFAULT_BASE) else t
+
+    for s, p, o in g:
+        out.add((move(s), move(p), move(o)))
+    return out
+
+
+def load(*paths: Path) -> Graph:
+    """Parse Turtle files into one graph, rebased to the configured base IRI."""
+    g = Graph()
+    for path in paths:
+        g.parse(path, format="turtle")
+    g = _rebase(g)
+    bind(g)
+    return g
+
+
+def bind(g: Graph) -> Graph:
+    """Bind the project's prefixes on *g*."""
+    for prefix, ns in C.PREFIXES.items():
+        g.bind(prefix, Namespace(ns), override=True, replace=True)
+    return g
+
+
+@lru_cache(maxsize=1)
+def ontology_graph() -> Graph:
+    """Return the ontology with its concept schemes."""
+    return load(C.ONTOLOGY_FILE, C.SCHEMES_FILE)
+
+
+@lru_cache(maxsize=1)
+def reference_graph() -> Graph:
+    """Return the curated reference data (states, groups, mechanisms) with the concept schemes."""
+    return load(*C.REFERENCE_FILES, C.SCHEMES_FILE)
+
+
+@lru_cache(maxsize=1)
+def shapes_graph() -> Graph:
+    """Return the SHACL shapes."""
+    return load(C.SHAPES_FILE)
