@@ -1,0 +1,63 @@
+"""Shared fixtures: the real reports beside the checkout, and stores built from them once per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT.parent / "shared" / "reports"
+MEETING = REPORTS / "2025-07-10-oewg-11th-session-meeting-6.txt"
+WEBINAR = REPORTS / "2025-07-23-webinar-un-cyber-dialogue.txt"
+SAMPLE = ROOT / "samples" / "2024-12-04-oewg-10th-session-meeting-3.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def real_reports() -> Path:
+    """Return the folder of real reports, or skip where it is not beside the checkout (a user's machine)."""
+    if not MEETING.exists():
+        pytest.skip("../shared/reports is not beside this checkout")
+    return REPORTS
+
+
+@pytest.fixture(scope="session")
+def reports_dir() -> Path:
+    return real_reports()
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory, reports_dir):
+    """A store built from the real reports and the sample; returns (store folder, build result)."""
+    from kg.build import build
+    root = tmp_path_factory.mktemp("store")
+    result = build([reports_dir, SAMPLE], root)
+    assert result.published and not result.rejected, [r.error for r in result.rejected]
+    return root, result
+
+
+@pytest.fixture(scope="session")
+def store(built_store):
+    from kg.store import open_read_only
+    return open_read_only(built_store[0])
+
+
+def rows(store, query: str) -> list[dict]:
+    """Run *query* over the union of all graphs and return rows as {var: value}."""
+    from kg import constants as C
+    res = store.query(query, use_default_graph_as_union=True, prefixes=C.PREFIXES)
+    names = [v.value for v in res.variables]
+    return [{n: (sol[n].value if sol[n] is not None else None) for n in names} for sol in res]
+
+
+@pytest.fixture(scope="session")
+def mapped():
+    """The rdflib graphs of the two real reports, as the mapper makes them (no inference)."""
+    real_reports()
+    from kg.mapper import map_report
+    from kg.parser import parse_file
+    from kg.resolve import default_resolver
+    out = {}
+    for path in (MEETING, WEBINAR):
+        out[path.name] = (parse_file(path), map_report(parse_file(path), default_resolver(), path.read_bytes()))
+    return out
