@@ -11,6 +11,7 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
+from rdflib.compare import to_canonical_graph
 
 from . import constants as C
 from . import vocab
@@ -82,7 +83,14 @@ def reference_dataset() -> tuple[bytes, bytes]:
     for t in reference_closure():
         if t not in onto and useful(t):
             ref.add(t)
-    return onto.serialize(format="nt", encoding="utf-8"), ref.serialize(format="nt", encoding="utf-8")
+    return _stable(onto).serialize(format="nt", encoding="utf-8"), _stable(ref).serialize(format="nt", encoding="utf-8")
+
+
+def _stable(g: Graph) -> Graph:
+    """Replace blank nodes (OWL lists, disjointness axioms) by Skolem IRIs named from the canonical labelling,
+    so two builds of the same input dump byte-identical N-Quads (a store would mint fresh blank node ids)."""
+    canon = to_canonical_graph(g)
+    return canon.skolemize(authority=C.BASE.rstrip("/"), basepath="/.well-known/genid/")
 
 
 def _stored_reference_hash(store: ox.Store) -> str | None:

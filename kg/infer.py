@@ -89,8 +89,14 @@ def entailments(report: Graph) -> Graph:
     g += base
     g += report
     closed = closure(g)
+    # owlrl round-trips literals through proxies and hands some back with another datatype
+    # ("7"^^xsd:positiveInteger comes back as "7"^^xsd:integer): the same value again is noise.
+    lexical = {(s, p, str(o)) for s, p, o in report if isinstance(o, Literal)}
     out = vocab.bind(Graph())
     for t in closed:
-        if t not in report and t not in base and useful(t):
-            out.add(t)
+        if t in report or t in base or not useful(t):
+            continue
+        if isinstance(t[2], Literal) and (t[0], t[1], str(t[2])) in lexical:
+            continue
+        out.add(t)
     return out

@@ -61,7 +61,7 @@ class Mapper:
         self.add(s, RDFS.label, _short(label))
         self.g.add((s, CDO.fromReport, self.report))
         if line:
-            self.g.add((s, CDO.sourceLine, Literal(line, datatype=XSD.positiveInteger)))
+            self.g.add((s, CDO.sourceLine, Literal(line, datatype=XSD.integer)))
 
     def text(self, s, p, t: Text | None) -> None:
         if t is not None and t.text:
@@ -134,20 +134,20 @@ class Mapper:
             session = mint("session", safe_slug(self.res.local(process)), str(session_no))
             self.g.add((session, RDF.type, CDO.Session))
             self.add(session, RDFS.label, f"{self.res.label(process)}, substantive session {session_no}")
-            self.g.add((session, CDO.sessionNumber, Literal(session_no, datatype=XSD.positiveInteger)))
+            self.g.add((session, CDO.sessionNumber, Literal(session_no, datatype=XSD.integer)))
             self.g.add((session, CDO.sessionOf, process))
             self.g.add((session, CDO.fromReport, self.report))
             self.g.add((ev, CDO.partOfSession, session))
             if meeting_no:
-                self.g.add((ev, CDO.meetingNumber, Literal(meeting_no, datatype=XSD.positiveInteger)))
+                self.g.add((ev, CDO.meetingNumber, Literal(meeting_no, datatype=XSD.integer)))
         part = _first_int(_PART, r.title)
         if part and not webinar:
-            self.g.add((ev, CDO.part, Literal(part, datatype=XSD.positiveInteger)))
+            self.g.add((ev, CDO.part, Literal(part, datatype=XSD.integer)))
         item = _first_int(_AGENDA, r.title)
         if item and not webinar:
             ai = self.node("agenda-item", item)
             self.unit(ai, CDO.AgendaItem, f"Agenda item {item}", r.title_line)
-            self.g.add((ai, CDO.itemNumber, Literal(item, datatype=XSD.positiveInteger)))
+            self.g.add((ai, CDO.itemNumber, Literal(item, datatype=XSD.integer)))
             self.add(ai, CDO.title, re.sub(r"\s*/\s*part\s+\d+\s*$", "", r.title, flags=re.I))
             self.g.add((ev, CDO.agendaItem, ai))
         for n, (title, t) in enumerate(r.key_points, start=1):
@@ -155,7 +155,7 @@ class Mapper:
             self.unit(kp, CDO.KeyPoint, title, t.line)
             self.add(kp, CDO.title, title)
             self.text(kp, CDO.text, t)
-            self.g.add((kp, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((kp, CDO.order, Literal(n, datatype=XSD.integer)))
             self.g.add((ev, CDO.keyPoint, kp))
         # The office that chairs: the mechanism's own (reference data), else one minted for this event.
         self.chair = self.res.office_of(process) if process else None
@@ -191,7 +191,7 @@ class Mapper:
     def speakers(self) -> None:
         for sp in self.r.speakers:
             p = self.participation(sp.name)
-            self.g.set((p, CDO.sourceLine, Literal(sp.line, datatype=XSD.positiveInteger)))
+            self.g.set((p, CDO.sourceLine, Literal(sp.line, datatype=XSD.integer)))
             self.add(p, CDO.roleText, sp.role or None)
             group = self.res.group_in(sp.role)
             if group is not None:
@@ -207,7 +207,7 @@ class Mapper:
         for b in self.r.blocks:
             p = self.participation(b.name)
             if self.g.value(p, CDO.sourceLine) is None:
-                self.g.add((p, CDO.sourceLine, Literal(b.line, datatype=XSD.positiveInteger)))
+                self.g.add((p, CDO.sourceLine, Literal(b.line, datatype=XSD.integer)))
             for prop, v in ((CDO.wordsPerMinute, b.words_per_minute), (CDO.wordCount, b.words),
                             (CDO.speechSeconds, b.seconds)):
                 if v is not None:
@@ -217,7 +217,7 @@ class Mapper:
         for n, t in enumerate(self.r.turns, start=1):
             i = self.node("intervention", n)
             self.unit(i, CDO.Intervention, f"Turn {n}" + (f": {t.speaker}" if t.speaker else ""), t.line)
-            self.g.add((i, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((i, CDO.order, Literal(n, datatype=XSD.integer)))
             self.g.add((i, CDO.inEvent, self.event))
             self.add(i, CDO.text, t.text)
             if t.speaker:
@@ -234,7 +234,7 @@ class Mapper:
             who = self.g.value(part, CDO.participant)
             self.unit(arg, CDO.Argument, a.title, a.line)
             self.add(arg, CDO.title, a.title)
-            self.g.add((arg, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((arg, CDO.order, Literal(n, datatype=XSD.integer)))
             self.g.add((arg, CDO.inEvent, self.event))
             self.g.add((arg, CDO.participation, part))
             self.add(arg, CDO.speakerLabel, b.name)
@@ -278,7 +278,7 @@ class Mapper:
             node = self.node("finding", n)
             self.unit(node, CDO[f.kind], f.head, f.line)
             self.g.add((node, CDO.inEvent, self.event))
-            self.g.add((node, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
             if f.head_is_title:
                 self.add(node, CDO.title, f.head)
                 self.text(node, CDO.summary, f.summary)
@@ -314,7 +314,7 @@ class Mapper:
                 node = self.node(slug(kind), n)
                 self.unit(node, CDO[kind], t.text, t.line)
                 self.add(node, CDO.text, t.text)
-                self.g.add((node, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+                self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
                 self.g.add((node, CDO.inEvent, self.event))
 
     def comments_and_questions(self) -> None:
@@ -352,8 +352,8 @@ class Mapper:
             self.unit(node, CDO.ReportSection, s.heading, s.line)
             self.add(node, CDO.title, s.heading)
             self.add(node, CDO.text, s.text or None)
-            self.g.add((node, CDO.headingLevel, Literal(s.level, datatype=XSD.positiveInteger)))
-            self.g.add((node, CDO.order, Literal(n, datatype=XSD.positiveInteger)))
+            self.g.add((node, CDO.headingLevel, Literal(s.level, datatype=XSD.integer)))
+            self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
             while stack and stack[-1][0] >= s.level:
                 stack.pop()
             self.g.add((stack[-1][1] if stack else self.report, CDO.section, node))

@@ -1,0 +1,5 @@
+"""Run the kg command line: python -m kg."""
+
+from .cli import main
+
+main()
