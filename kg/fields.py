@@ -107,6 +107,8 @@ def items(body: list[Line], field_names: set[str], head_next: set[str]) -> list[
         if starts:
             out.append(Item(strip_bold(item_text(ln.text) if is_item(ln.text) else ln.text).strip(), ln.no))
             current = None
+        elif not out:
+            continue  # text before the first item has no item to belong to
         elif k in field_names:
             current = k
             out[-1].values.setdefault(k, [])

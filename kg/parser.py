@@ -74,9 +74,9 @@ def _split(lines: list[Line], path: str) -> dict:
             idx = next((i for i in range(pos, len(lines)) if key(lines[i].text) == name), None)
         if idx is None:
             if name in REQUIRED:
-                where = lines[min(pos, len(lines) - 1)].no
-                raise ReportError(path, where, name, f"required section '{name}' not found after line {where}"
-                                  " (is this a DiploAI session report?)")
+                start, end = lines[min(pos, len(lines) - 1)].no, lines[-1].no
+                raise ReportError(path, end, name, f"required section '{name}' not found from line {start} to the end "
+                                  f"(line {end}); is this a DiploAI session report?")
             continue
         found[name] = idx
         pos = idx + 1
