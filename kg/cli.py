@@ -116,8 +116,8 @@ def query(sparql, store, fmt):
         results = st.query(sparql, use_default_graph_as_union=True, prefixes=C.PREFIXES)
     except SyntaxError as exc:
         _fail(f"SPARQL syntax error: {exc}")
-    if isinstance(results, bool):
-        click.echo("true" if results else "false")
+    if isinstance(results, (bool, ox.QueryBoolean)):
+        click.echo("true" if bool(results) else "false")
         return
     if isinstance(results, ox.QueryTriples):
         sys.stdout.buffer.write(results.serialize(format=ox.RdfFormat.TURTLE) or b"")

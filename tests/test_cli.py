@@ -1,0 +1,83 @@
+"""The kg command line: query formats, export, stats, validate exit codes, usage errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import main
+
+from .conftest import SAMPLE
+
+SHAPES = __import__("pathlib").Path(__file__).parent / "shapes"
+
+
+@pytest.fixture(scope="module")
+def sample_store(tmp_path_factory):
+    root = tmp_path_factory.mktemp("cli") / "store"
+    res = CliRunner().invoke(main, ["build", str(SAMPLE), "--store", str(root)])
+    assert res.exit_code == 0, res.output
+    assert "1 built" in res.output and "published" in res.output
+    return root
+
+
+def run(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_query_formats(sample_store):
+    q = "SELECT ?name WHERE { ?p cdo:participant ?s . ?s a cdo:State ; skos:prefLabel ?name } ORDER BY ?name"
+    table = run("query", q, "--store", sample_store)
+    assert table.exit_code == 0 and "Kenya" in table.output and "Viet Nam" in table.output
+    js = json.loads(run("query", q, "--store", sample_store, "--format", "json").output)
+    assert [b["name"]["value"] for b in js["results"]["bindings"]] == ["Estonia", "Kenya", "Viet Nam"]
+    csv = run("query", q, "--store", sample_store, "--format", "csv").output.splitlines()
+    assert csv[0].strip() == "name" and len(csv) == 4
+    assert run("query", "ASK { state:KEN cdo:holds ?p }", "--store", sample_store).output.strip() == "true"
+
+
+def test_query_syntax_error_is_usage_error(sample_store):
+    res = run("query", "SELECT WHERE {", "--store", sample_store)
+    assert res.exit_code == 2 and "syntax error" in res.output
+
+
+def test_export_one_meeting_as_turtle(sample_store, tmp_path):
+    out = tmp_path / "m.ttl"
+    res = run("export", "--store", sample_store, "--graph", "2024-12-04-oewg-10th-session-meeting-3", "-o", out)
+    assert res.exit_code == 0
+    from rdflib import Graph
+    g = Graph().parse(out, format="turtle")
+    assert 300 < len(g) < 2000
+    assert run("export", "--store", sample_store, "--graph", "no-such-meeting").exit_code == 2
+
+
+def test_stats(sample_store):
+    res = run("stats", "--store", sample_store)
+    assert res.exit_code == 0
+    assert "arguments      5" in res.output and "states         195" in res.output
+
+
+def test_validate_exit_codes(tmp_path, sample_store):
+    assert run("validate", SHAPES / "valid" / "meeting.ttl").exit_code == 0
+    bad = run("validate", SHAPES / "invalid" / "ReportShape--bad-hash.ttl")
+    assert bad.exit_code == 1 and "ReportShape" in bad.output and "sha256" in bad.output
+    junk = tmp_path / "junk.ttl"
+    junk.write_text("this is not turtle <<<")
+    assert run("validate", junk).exit_code == 2
+    whole = run("validate", "--store", sample_store)
+    assert whole.exit_code == 0 and "conforms" in whole.output
+
+
+def test_missing_store_and_paths_are_usage_errors(tmp_path):
+    assert run("stats", "--store", tmp_path / "none").exit_code == 2
+    assert run("build", tmp_path / "missing.txt", "--store", tmp_path / "s").exit_code == 2
+
+
+def test_remove(tmp_path):
+    root = tmp_path / "s"
+    assert run("build", SAMPLE, "--store", root).exit_code == 0
+    res = run("remove", SAMPLE.name, "--store", root)
+    assert res.exit_code == 0 and "removed" in res.output
+    assert "arguments      0" in run("stats", "--store", root).output
