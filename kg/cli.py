@@ -1,4 +1,4 @@
-"""The `kg` command line: build, remove, query, export, stats, validate.
+"""The `kg` command line: build, remove, query, export, stats, validate, serve.
 
 Exit codes: 0 ok; 1 invalid data (a report or file breaks the shapes, or reasoning finds it inconsistent);
 2 bad input or usage (unreadable, empty, binary or non-UTF-8 file, wrong layout, missing section, no store,
@@ -219,3 +219,21 @@ def validate(files, store):
             click.echo(outcome.text())
         bad += not outcome.conforms
     sys.exit(C.EXIT_INVALID if bad else C.EXIT_OK)
+
+
+@main.command()
+@STORE_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--timeout", "query_timeout", default=10.0, show_default=True, help="Seconds per SPARQL query.")
+def serve(store, host, port, threads, query_timeout):
+    """Serve the web front end and SPARQL endpoint with waitress (a production WSGI server)."""
+    import waitress
+    from web import create_app
+    from .store import current_path
+    if current_path(store) is None:
+        _fail(f"no store at {store}: run `kg build` first (or pass --store)")
+    app = create_app({"STORE": str(store), "QUERY_TIMEOUT": query_timeout})
+    click.echo(f"Serving {store} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C to stop", err=True)
+    waitress.serve(app, host=host, port=port, threads=threads, ident="cyberdiplo")

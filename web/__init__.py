@@ -1,0 +1,45 @@
+"""The web front end: a SPARQL endpoint and query page, a linked-data browser, and exports."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+
+from kg import constants as C
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the app; *config* overrides the defaults below (tests pass STORE and limits)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        STORE=str(C.DEFAULT_STORE),
+        QUERY_TIMEOUT=10.0,          # seconds of wall clock per user query
+        ROW_CAP=10_000,              # rows (or triples) returned at most, with a "truncated" flag
+        MAX_QUERY_BYTES=100_000,     # a longer query is refused with 413 (414 in a URL)
+        MAX_CONTENT_LENGTH=256_000,  # request bodies
+        PER_CLIENT=4,                # concurrent queries per client address, beyond: 429
+        QUERY_WORKERS=2,
+        ISOLATE_WORKERS=True,
+        PAGE_SIZE=50,
+    )
+    if config:
+        app.config.update(config)
+    app.config["STORE"] = str(Path(app.config["STORE"]))
+
+    from . import browse, export, security, sparql
+    security.install(app)
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(export.bp)
+    app.add_url_rule("/.well-known/void", "void", export.well_known_void)
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return render_template("not_found.html", message=getattr(e, "description", "")), 404
+
+    @app.errorhandler(500)
+    def server_error(e):
+        return render_template("error.html", message="Something went wrong on our side."), 500
+
+    return app

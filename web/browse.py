@@ -1,0 +1,207 @@
+"""The linked-data browser: home, search, one page per IRI (HTML, Turtle, JSON-LD, N-Triples), domain views."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from urllib.parse import quote
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+
+from kg import constants as C
+from kg.export import FORMATS, describe
+from kg.resolve import norm
+
+from . import db, pictures
+from .security import checked_iri
+
+bp = Blueprint("browse", __name__)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
+DEFINITIONS = ("http://www.w3.org/2004/02/skos/core#definition", "http://www.w3.org/2000/01/rdf-schema#comment",
+               C.ONTOLOGY_NS + "summary", C.ONTOLOGY_NS + "explanation")
+# Entity views: the same table serves suffixes and Accept.
+VIEWS = {f.suffix: f for f in (FORMATS["turtle"], FORMATS["jsonld"], FORMATS["ntriples"])}
+CDO = C.ONTOLOGY_NS
+
+
+def label(iri: str) -> str:
+    """Return the best label of *iri* (prefLabel, label, or its last segment)."""
+    node = ox.NamedNode(iri)
+    for p in LABELS:
+        for q in db.store().quads_for_pattern(node, ox.NamedNode(p), None, None):
+            return q.object.value
+    tail = iri.rstrip("/").replace("#", "/").rsplit("/", 1)[-1]
+    return tail or iri
+
+
+def labels_for(iris) -> dict[str, str]:
+    return {i: label(i) for i in iris}
+
+
+def rows(sparql: str) -> list[dict]:
+    res = db.query(sparql)
+    names = [v.value for v in res.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in res]
+
+
+@bp.route("/")
+def home():
+    figures = rows(f"""SELECT
+      (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?a) AS ?arguments)
+      (COUNT(DISTINCT ?pos) AS ?positions) WHERE {{
+      {{ ?r a cdo:Report }} UNION {{ ?e a cdo:Event }} UNION {{ ?a a cdo:Argument }} UNION {{ ?pos a cdo:Position }} }}""")[0]
+    figures["states"] = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?p cdo:participant ?s . ?s a cdo:State }")[0]["n"]
+    figures["triples"] = len(db.store())
+    events = rows("""SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) WHERE { ?e a cdo:Event ; rdfs:label ?l ; cdo:date ?d }
+                     GROUP BY ?e ORDER BY DESC(?date)""")
+    states = rows("""SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?p) AS ?n) WHERE {
+                     ?part cdo:participant ?s . ?s a cdo:State ; skos:prefLabel ?l . OPTIONAL { ?p cdo:positionOf ?s } }
+                     GROUP BY ?s ORDER BY ?label""")
+    targets = rows("""SELECT ?t (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?p) AS ?n) WHERE {
+                      ?p cdo:target ?t . ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)""")
+    groups = rows("""SELECT ?g (SAMPLE(?l) AS ?label) WHERE { ?g a cdo:Group ; skos:prefLabel ?l } GROUP BY ?g ORDER BY ?label""")
+    topics = rows("""SELECT ?t (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a cdo:Argument ; cdo:topic ?t .
+                     ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)""")
+    return render_template("browse/home.html", figures=figures, events=events, states=states, targets=targets,
+                           groups=groups, topics=topics)
+
+
+def _search_index() -> list[tuple[str, str, str]]:
+    cache = current_app.extensions.setdefault("kg_search", {})
+    gen = db.store()
+    if cache.get("gen") is not gen:
+        found = rows("""SELECT DISTINCT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel ?l . FILTER(isIRI(?s)) }""")
+        cache.update(gen=gen, index=[(r["s"], r["l"], norm(r["l"])) for r in found])
+    return cache["index"]
+
+
+def search_labels(text: str, limit: int = 50) -> list[dict]:
+    """Rank labels matching *text*, case- and accent-insensitively: exact, prefix, word prefix, substring."""
+    q = norm(text)
+    if not q:
+        return []
+    best: dict[str, tuple] = {}
+    for iri, lab, key in _search_index():
+        if q not in key:
+            continue
+        rank = 0 if key == q else 1 if key.startswith(q) else 2 if (" " + q) in (" " + key) else 3
+        cand = (rank, len(key), lab)
+        if iri not in best or cand < best[iri]:
+            best[iri] = cand
+    ranked = sorted(best.items(), key=lambda kv: (kv[1], kv[0]))[:limit]
+    return [{"iri": iri, "label": label(iri), "matched": c[2]} for iri, c in ranked]
+
+
+@bp.route("/search")
+def search():
+    text = request.args.get("q", "")[:200]
+    return render_template("browse/search.html", q=text, results=search_labels(text))
+
+
+@bp.route("/id/<path:rest>")
+def minted(rest: str):
+    for suffix, fmt in VIEWS.items():
+        if rest.endswith(suffix):
+            return entity(C.DATA_NS + rest[: -len(suffix)], fmt)
+    return entity(C.DATA_NS + rest)
+
+
+@bp.route("/resource")
+def resource():
+    return entity(checked_iri(request.args.get("iri")), VIEWS.get("." + request.args.get("format", "x")))
+
+
+def _wants() -> object | None:
+    best = request.accept_mimetypes.best_match(["text/html"] + [f.media_type for f in VIEWS.values()])
+    return next((f for f in VIEWS.values() if f.media_type == best), None)
+
+
+def entity(iri: str, fmt=None):
+    checked_iri(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        abort(400, description="not a valid IRI")
+    st = db.store()
+    out_quads = list(st.quads_for_pattern(node, None, None, None))
+    incoming_any = next(iter(st.quads_for_pattern(None, None, node, None)), None)
+    if not out_quads and incoming_any is None:
+        suggestion = search_labels(iri.rstrip("/").replace("#", "/").rsplit("/", 1)[-1].replace("-", " "), 5)
+        return render_template("not_found.html", message=f"Nothing is known about {iri}.", suggestions=suggestion), 404
+    fmt = fmt or _wants()
+    page_path = url_for("browse.resource", iri=iri) if not iri.startswith(C.DATA_NS) else "/id/" + quote(iri[len(C.DATA_NS):], safe="/-._~")
+    links = ", ".join(f'<{_alt(page_path, f)}>; rel="alternate"; type="{f.media_type}"' for f in VIEWS.values())
+    if fmt is not None:
+        out = io.BytesIO()
+        describe(st, iri, out, fmt.name)
+        return Response(out.getvalue(), mimetype=fmt.media_type, headers={"Link": links, "Vary": "Accept"})
+    view = build_view(iri, out_quads)
+    resp = Response(render_template("browse/entity.html", **view, downloads={f.name: _alt(page_path, f) for f in VIEWS.values()}))
+    resp.headers["Link"] = links
+    resp.headers["Vary"] = "Accept"
+    return resp
+
+
+def _alt(path: str, fmt) -> str:
+    if path.startswith("/id/"):
+        return path + fmt.suffix
+    return path + "&format=" + fmt.suffix.lstrip(".")
+
+
+def build_view(iri: str, out_quads) -> dict:
+    """Collect what an entity page shows: label, types, definition, links out and in, and a domain view."""
+    types = sorted({q.object.value for q in out_quads if q.predicate.value == RDF_TYPE})
+    outgoing: dict[str, list] = defaultdict(list)
+    seen = set()
+    for q in out_quads:
+        key = (q.predicate.value, str(q.object))
+        if key in seen or q.predicate.value == RDF_TYPE:
+            continue
+        seen.add(key)
+        outgoing[q.predicate.value].append(q.object)
+    definition = next((outgoing[p][0].value for p in DEFINITIONS if outgoing.get(p)), None)
+    page = max(1, request.args.get("page", 1, type=int))
+    size = current_app.config["PAGE_SIZE"]
+    counts = rows(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ox.NamedNode(iri)} }} GROUP BY ?p ORDER BY DESC(?n)")
+    incoming = rows(f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(iri)} }} ORDER BY ?p ?s
+                        LIMIT {size + 1} OFFSET {(page - 1) * size}""")
+    more = len(incoming) > size
+    iris = {o.value for objs in outgoing.values() for o in objs if isinstance(o, ox.NamedNode)}
+    iris |= set(outgoing) | set(types) | {r["s"] for r in incoming} | {r["p"] for r in incoming} | {c["p"] for c in counts}
+    view = {"iri": iri, "label": label(iri), "types": types, "definition": definition,
+            "outgoing": sorted(outgoing.items(), key=lambda kv: label(kv[0])), "incoming": incoming[:size],
+            "incoming_counts": counts, "page": page, "more": more, "labels": labels_for(iris),
+            "fold": 600, "domain": None}
+    kinds = set(types)
+    if kinds & {CDO + "Meeting", CDO + "Webinar"}:
+        view["domain"] = ("meeting", pictures.meeting_view(iri))
+    elif kinds & {CDO + "MemberState", CDO + "ObserverState", CDO + "State"}:
+        view["domain"] = ("state", pictures.state_view(iri))
+    elif kinds & {CDO + "RegionalGroup", CDO + "NegotiatingGroup", CDO + "AdHocGroup"}:
+        view["domain"] = ("group", pictures.group_view(iri))
+    elif any(t.startswith(CDO) and t[len(CDO):] in ("Mechanism", "ThematicGroup", "Fund", "Directory", "Portal", "Programme",
+                                                     "Framework") for t in kinds):
+        view["domain"] = ("target", pictures.target_view(iri))
+    elif "http://www.w3.org/2004/02/skos/core#Concept" in kinds:
+        view["domain"] = ("topic", pictures.topic_view(iri))
+    elif CDO + "Person" in kinds:
+        view["domain"] = ("person", pictures.person_view(iri))
+    return view
+
+
+@bp.route("/ontology")
+def ontology():
+    classes = rows(f"""SELECT ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?def) WHERE {{ GRAPH <{C.ONTOLOGY_GRAPH}> {{
+        ?c a owl:Class ; rdfs:label ?l . OPTIONAL {{ ?c skos:definition ?d }} FILTER(STRSTARTS(STR(?c), "{CDO}")) }} }}
+        GROUP BY ?c ORDER BY ?label""")
+    props = rows(f"""SELECT ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?def) WHERE {{ GRAPH <{C.ONTOLOGY_GRAPH}> {{
+        ?c a ?k ; rdfs:label ?l . VALUES ?k {{ owl:ObjectProperty owl:DatatypeProperty }}
+        OPTIONAL {{ ?c skos:definition ?d }} FILTER(STRSTARTS(STR(?c), "{CDO}")) }} }} GROUP BY ?c ORDER BY ?label""")
+    return render_template("browse/ontology.html", classes=classes, props=props)
+
+
+@bp.route("/alignment")
+def alignment():
+    return render_template("browse/alignment.html", svg=pictures.alignment_svg())

@@ -1,0 +1,67 @@
+"""The store the app reads: the published generation, reopened when a build publishes a new one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import current_app
+
+from kg import constants as C
+from kg.store import current_path
+
+from .executor import Executor
+
+_lock = threading.Lock()
+_state: dict = {}
+
+
+def _generation() -> Path | None:
+    return current_path(Path(current_app.config["STORE"]))
+
+
+def current_generation() -> Path:
+    """Return the folder of the generation being served."""
+    store()
+    return _state["gen"]
+
+
+def store() -> ox.Store:
+    """Return the read-only store of the current generation (reopened after a new build)."""
+    gen = _generation()
+    if gen is None:
+        from flask import abort
+        abort(503, description=f"no store at {current_app.config['STORE']}: run `kg build` first")
+    with _lock:
+        if _state.get("gen") != gen:
+            old = _state.get("executor")
+            _state.clear()
+            _state.update(gen=gen, store=ox.Store.read_only(str(gen)))
+            if old is not None:
+                old.close()
+        return _state["store"]
+
+
+def executor() -> Executor:
+    """Return the worker pool for user queries over the current generation."""
+    store()
+    with _lock:
+        if "executor" not in _state:
+            cfg = current_app.config
+            _state["executor"] = Executor(str(_state["gen"]), cfg["QUERY_WORKERS"], cfg["ROW_CAP"], cfg["ISOLATE_WORKERS"])
+        return _state["executor"]
+
+
+def query(sparql: str, **kw):
+    """Run one of the app's own queries in process (never user text)."""
+    return store().query(sparql, use_default_graph_as_union=True, prefixes=C.PREFIXES, **kw)
+
+
+def reset() -> None:
+    """Forget the open store and stop the workers (tests and shutdown)."""
+    with _lock:
+        ex = _state.get("executor")
+        if ex is not None:
+            ex.close()
+        _state.clear()

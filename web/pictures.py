@@ -1,0 +1,191 @@
+"""Domain views (meeting, state, group, target, topic, person) and the SVG pictures drawn for them.
+
+Every SVG is built here from escaped text and numbers; no user text reaches markup unescaped, and
+no inline style is used (the Content-Security-Policy forbids it): colours are classes in style.css.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from xml.sax.saxutils import escape
+
+import pyoxigraph as ox
+
+from . import db
+
+STANCE_AXIS = """OPTIONAL { ?s skos:broader ?axisNode . ?axisNode skos:prefLabel ?axis0 }
+                 BIND(COALESCE(?axis0, ?stanceLabel) AS ?axis)"""
+
+
+def _rows(q: str) -> list[dict]:
+    res = db.query(q)
+    names = [v.value for v in res.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in res]
+
+
+def _n(iri: str) -> str:
+    return str(ox.NamedNode(iri))
+
+
+def bar_chart(items: list[tuple[str, float]], unit: str) -> str:
+    """A horizontal bar chart: one bar per (label, value)."""
+    if not items:
+        return ""
+    top = max(v for _, v in items) or 1
+    h, w, left = 22, 640, 210
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h * len(items) + 10}" '
+             f'role="img" aria-label="{escape(unit)} per speaker">']
+    for i, (lab, v) in enumerate(items):
+        y = 5 + i * h
+        bw = (w - left - 70) * v / top
+        parts.append(f'<text x="{left - 6}" y="{y + 15}" class="axis" text-anchor="end">{escape(lab[:32])}</text>')
+        parts.append(f'<rect x="{left}" y="{y + 3}" width="{bw:.1f}" height="{h - 6}" class="bar"><title>{escape(lab)}: {v:g} {escape(unit)}</title></rect>')
+        parts.append(f'<text x="{left + bw + 4:.1f}" y="{y + 15}" class="value">{v:g}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def network(nodes: dict[str, str], edges: list[tuple[str, str, str]]) -> str:
+    """A circular network: nodes {iri: label}; edges (from, to, 'agree'|'disagree')."""
+    if not nodes:
+        return ""
+    size, r = 520, 190
+    order = sorted(nodes, key=lambda k: nodes[k])
+    pos = {k: (size / 2 + r * math.cos(2 * math.pi * i / len(order) - math.pi / 2),
+               size / 2 + r * math.sin(2 * math.pi * i / len(order) - math.pi / 2)) for i, k in enumerate(order)}
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {size} {size}" role="img" '
+             f'aria-label="agreement and disagreement network">']
+    for a, b, kind in sorted(set(edges)):
+        if a in pos and b in pos and a != b:
+            (x1, y1), (x2, y2) = pos[a], pos[b]
+            parts.append(f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" class="edge {kind}"/>')
+    for k in order:
+        x, y = pos[k]
+        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" class="node"><title>{escape(nodes[k])}</title></circle>')
+        anchor = "start" if x >= size / 2 else "end"
+        dx = 10 if x >= size / 2 else -10
+        parts.append(f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="axis">{escape(nodes[k][:28])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def meeting_view(iri: str) -> dict:
+    e = _n(iri)
+    speakers = _rows(f"""SELECT ?part ?who (SAMPLE(?name0) AS ?name) (SAMPLE(?sec0) AS ?seconds) (SAMPLE(?words0) AS ?words)
+        (SAMPLE(?wpm0) AS ?wpm) (SAMPLE(?g0) AS ?group) WHERE {{
+        ?part a cdo:Participation ; cdo:inEvent {e} ; cdo:speakerLabel ?lab .
+        OPTIONAL {{ ?part cdo:participant ?who . OPTIONAL {{ ?who skos:prefLabel|rdfs:label ?wl }} }}
+        BIND(COALESCE(?wl, ?lab) AS ?name0)
+        OPTIONAL {{ ?part cdo:speechSeconds ?sec0 }} OPTIONAL {{ ?part cdo:wordCount ?words0 }}
+        OPTIONAL {{ ?part cdo:wordsPerMinute ?wpm0 }} OPTIONAL {{ ?part cdo:onBehalfOf/rdfs:label ?g0 }}
+        }} GROUP BY ?part ?who ORDER BY DESC(xsd:integer(?seconds))""")
+    arguments = _rows(f"""SELECT ?arg ?title ?point ?who (SAMPLE(?wl) AS ?maker) WHERE {{
+        ?arg a cdo:Argument ; cdo:inEvent {e} ; cdo:title ?title ; cdo:order ?o .
+        OPTIONAL {{ ?arg cdo:discussionPoint/rdfs:label ?point }}
+        OPTIONAL {{ ?arg cdo:madeBy ?who . ?who skos:prefLabel|rdfs:label ?wl }}
+        }} GROUP BY ?arg ?title ?point ?who ?o ORDER BY ?point ?o""")
+    by_point: dict[str, list] = defaultdict(list)
+    for a in arguments:
+        by_point[a["point"] or "(no discussion point)"].append(a)
+    findings = _rows(f"""SELECT ?f ?kind (SAMPLE(?t) AS ?title) (GROUP_CONCAT(DISTINCT ?pl; separator=", ") AS ?people) WHERE {{
+        ?f cdo:inEvent {e} ; a ?k . VALUES ?top {{ cdo:Agreement cdo:Difference }} ?k rdfs:subClassOf ?top ; rdfs:label ?kind .
+        OPTIONAL {{ ?f cdo:title ?t0 }} OPTIONAL {{ ?f cdo:summary ?s0 }} BIND(COALESCE(?t0, ?s0) AS ?t)
+        OPTIONAL {{ ?f cdo:involves ?p . ?p skos:prefLabel|rdfs:label ?pl }} }} GROUP BY ?f ?kind ORDER BY ?kind""")
+    edges = _rows(f"""SELECT DISTINCT ?a ?b ?kind WHERE {{ ?arg cdo:inEvent {e} ; cdo:madeBy ?a .
+        {{ ?arg cdo:agreedWith ?b BIND("agree" AS ?kind) }} UNION {{ ?arg cdo:disagreedWith ?b BIND("disagree" AS ?kind) }} }}""")
+    names = {s["who"]: s["name"] for s in speakers if s["who"]}
+    takeaways = _rows(f"""SELECT ?kind ?text WHERE {{ ?t cdo:inEvent {e} ; a ?k ; cdo:text ?text ; cdo:order ?o .
+        ?k rdfs:subClassOf cdo:Takeaway ; rdfs:label ?kind }} ORDER BY ?kind ?o""")
+    chart = bar_chart([(s["name"], float(s["seconds"])) for s in speakers if s["seconds"]], "seconds")
+    return {"speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
+            "network": network(names, [(x["a"], x["b"], x["kind"]) for x in edges]), "chart": chart,
+            "takeaways": takeaways}
+
+
+def positions_of(where: str) -> list[dict]:
+    return _rows(f"""SELECT ?p ?date ?event ?eventLabel ?stanceLabel ?axis ?text (GROUP_CONCAT(DISTINCT ?tl; separator=", ") AS ?targets)
+        (SAMPLE(?hl) AS ?holder) (SAMPLE(?gl) AS ?group) WHERE {{
+        {where}
+        ?p cdo:stance ?s ; cdo:inEvent ?event ; cdo:targetText ?text . ?s skos:prefLabel ?stanceLabel .
+        ?event cdo:date ?date ; rdfs:label ?eventLabel .
+        {STANCE_AXIS}
+        OPTIONAL {{ ?p cdo:target/skos:prefLabel ?tl }} OPTIONAL {{ ?p cdo:positionOf/(skos:prefLabel|rdfs:label) ?hl }}
+        OPTIONAL {{ ?p cdo:onBehalfOf/rdfs:label ?gl }}
+        }} GROUP BY ?p ?date ?event ?eventLabel ?stanceLabel ?axis ?text ORDER BY ?date ?p""")
+
+
+def state_view(iri: str) -> dict:
+    s = _n(iri)
+    groups = _rows(f"""SELECT DISTINCT ?g ?label WHERE {{ {{ ?g org:hasMember {s} }} UNION {{ {s} org:memberOf ?g }}
+        ?g rdfs:label ?label }} ORDER BY ?label""")
+    spoke_for = _rows(f"""SELECT DISTINCT ?g ?label ?event WHERE {{ ?part cdo:participant {s} ; cdo:onBehalfOf ?g ; cdo:inEvent ?event .
+        ?g rdfs:label ?label }}""")
+    relations = _rows(f"""SELECT ?other (SAMPLE(?l) AS ?label) (SUM(?a) AS ?agree) (SUM(?d) AS ?disagree) WHERE {{
+        {{ ?arg cdo:madeBy {s} ; cdo:agreedWith ?other BIND(1 AS ?a) BIND(0 AS ?d) }} UNION
+        {{ ?arg cdo:madeBy {s} ; cdo:disagreedWith ?other BIND(0 AS ?a) BIND(1 AS ?d) }} UNION
+        {{ ?arg cdo:madeBy ?other ; cdo:agreedWith {s} BIND(1 AS ?a) BIND(0 AS ?d) }} UNION
+        {{ ?arg cdo:madeBy ?other ; cdo:disagreedWith {s} BIND(0 AS ?a) BIND(1 AS ?d) }}
+        ?other skos:prefLabel|rdfs:label ?l }} GROUP BY ?other ORDER BY DESC(?agree)""")
+    return {"positions": positions_of(f"?p cdo:positionOf {s} ."), "groups": groups, "spoke_for": spoke_for,
+            "relations": relations}
+
+
+def group_view(iri: str) -> dict:
+    g = _n(iri)
+    members = _rows(f"""SELECT DISTINCT ?m ?label WHERE {{ {{ {g} org:hasMember ?m }} UNION {{ ?m org:memberOf {g} }}
+        ?m skos:prefLabel ?label }} ORDER BY ?label""")
+    return {"members": members, "on_behalf": positions_of(f"?p cdo:onBehalfOf {g} ."),
+            "own": positions_of(f"{{ {g} org:hasMember ?m }} UNION {{ ?m org:memberOf {g} }} ?p cdo:positionOf ?m . "
+                                f"FILTER NOT EXISTS {{ ?p cdo:onBehalfOf {g} }}")}
+
+
+def target_view(iri: str) -> dict:
+    return {"positions": positions_of(f"?p cdo:target {_n(iri)} .")}
+
+
+def topic_view(iri: str) -> dict:
+    return {"arguments": _rows(f"""SELECT DISTINCT ?arg ?title ?date WHERE {{ ?arg cdo:topic {_n(iri)} ; cdo:title ?title ;
+        cdo:inEvent/cdo:date ?date }} ORDER BY DESC(?date) ?title LIMIT 500""")}
+
+
+def person_view(iri: str) -> dict:
+    p = _n(iri)
+    return {"events": _rows(f"""SELECT DISTINCT ?event ?label ?role WHERE {{ ?part cdo:participant {p} ; cdo:inEvent ?event .
+        ?event rdfs:label ?label . OPTIONAL {{ ?part cdo:roleText ?role }} }}"""),
+            "positions": positions_of(f"?p cdo:positionOf {p} .")}
+
+
+def alignment_svg() -> str:
+    """A matrix of states: agreed-with minus disagreed-with counts over all arguments."""
+    pairs = _rows("""SELECT ?a ?b (SUM(?x) AS ?score) WHERE {
+        { ?arg cdo:madeBy ?a ; cdo:agreedWith ?b BIND(1 AS ?x) } UNION { ?arg cdo:madeBy ?a ; cdo:disagreedWith ?b BIND(-1 AS ?x) }
+        ?a a cdo:State . ?b a cdo:State } GROUP BY ?a ?b""")
+    score: dict[tuple[str, str], int] = defaultdict(int)
+    for r in pairs:  # symmetric: A agreeing with B counts for both
+        score[(r["a"], r["b"])] += int(r["score"])
+        score[(r["b"], r["a"])] += int(r["score"]) if r["a"] != r["b"] else 0
+    states = sorted({a for a, _ in score}, key=lambda s: s.rsplit("/", 1)[-1])
+    if not states:
+        return ""
+    names = {s: s.rsplit("/", 1)[-1] for s in states}
+    cell, left = 26, 60
+    size = left + cell * len(states) + 10
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="matrix" viewBox="0 0 {size} {size}" role="img" '
+             f'aria-label="alignment matrix of states">']
+    for i, s in enumerate(states):
+        parts.append(f'<text x="{left - 4}" y="{left + i * cell + 17}" text-anchor="end" class="axis">{escape(names[s])}</text>')
+        parts.append(f'<text x="{left + i * cell + 13}" y="{left - 6}" text-anchor="middle" class="axis">{escape(names[s])}</text>')
+    for i, a in enumerate(states):
+        for j, b in enumerate(states):
+            v = score.get((a, b), 0)
+            cls = "pos" if v > 0 else "neg" if v < 0 else "zero"
+            level = min(3, abs(v))
+            parts.append(f'<rect x="{left + j * cell}" y="{left + i * cell}" width="{cell - 2}" height="{cell - 2}" '
+                         f'class="cell {cls}{level}"><title>{escape(names[a])} – {escape(names[b])}: {v:+d}</title></rect>')
+            if v:
+                parts.append(f'<text x="{left + j * cell + 12}" y="{left + i * cell + 17}" text-anchor="middle" class="cellv">{v:+d}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
