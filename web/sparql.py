@@ -48,9 +48,12 @@ def prefix_block() -> str:
 
 
 class ProtocolError(Exception):
-    def __init__(self, status: int, message: str, headers: dict | None = None):
+    """A refusal: HTTP status, message, extra headers, and the error's position in the query if known."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None, line: int | None = None,
+                 column: int | None = None):
         super().__init__(message)
-        self.status, self.message, self.headers = status, message, headers or {}
+        self.status, self.message, self.headers, self.line, self.column = status, message, headers or {}, line, column
 
 
 def _error(status: int, message: str, headers: dict | None = None, **extra) -> Response:
@@ -115,7 +118,7 @@ def execute(text: str) -> tuple[Result, str]:
     try:
         checked = check(text, C.PREFIXES)
     except Refused as r:
-        raise ProtocolError(r.status, r.message) from None
+        raise ProtocolError(r.status, r.message, line=r.line, column=r.column) from None
     with limiter.slot(client_address(), cfg["PER_CLIENT"]) as ok:
         if not ok:
             raise ProtocolError(429, "too many queries from this client at once", {"Retry-After": "2"})
@@ -139,7 +142,8 @@ def endpoint():
             return service_description()
         result, form = execute(text)
     except ProtocolError as e:
-        return _error(e.status, e.message, e.headers)
+        where = {"line": e.line, "column": e.column} if e.line else {}
+        return _error(e.status, e.message, e.headers, **where)
     fmt = _negotiate(form)
     body, mimetype = serialize(result, fmt)
     resp = Response(body, mimetype=mimetype)

@@ -1,0 +1,202 @@
+"""The web app with Flask's test client: every route and format, the SPARQL protocol, canned queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Graph
+
+from web import create_app, db
+from web.sparql import QUERIES_DIR, canned
+
+
+@pytest.fixture(scope="module")
+def client(built_store):
+    app = create_app({"STORE": str(built_store[0]), "QUERY_TIMEOUT": 20})
+    yield app.test_client()
+    db.reset()
+
+
+PAGES = ["/", "/search?q=viet", "/search?q=AFRICAN", "/id/state/VNM", "/id/state/EGY", "/id/group/african-group",
+         "/id/group/arab-group", "/id/meeting/2025-07-10-oewg-11th-session-meeting-6",
+         "/id/meeting/2025-07-23-webinar-un-cyber-dialogue", "/id/instrument/dtg-international-law",
+         "/id/mechanism/oewg-2021-2025", "/id/topic/legal-and-regulatory", "/id/person/madeline-murphy-hall",
+         "/id/meeting/2025-07-10-oewg-11th-session-meeting-6/argument/3", "/id/stance/regrets-removal",
+         "/resource?iri=https%3A%2F%2Fw3id.org%2Fcyberdiplo%2Fontology%23State", "/ontology", "/alignment", "/query"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_render(client, url):
+    r = client.get(url)
+    assert r.status_code == 200, r.data[:500]
+    assert r.mimetype == "text/html"
+    assert b"<h1>" in r.data
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["X-Frame-Options"] == "DENY"
+
+
+def test_home_shows_figures_and_entries(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "reports" in html and "Viet Nam" in html and "African Group" in html
+    assert "/id/meeting/2025-07-10-oewg-11th-session-meeting-6" in html
+
+
+def test_search_is_ranked_and_accent_insensitive(client):
+    html = client.get("/search?q=turkiye").get_data(as_text=True)
+    assert "Türkiye" in html
+    first = client.get("/search?q=viet nam").get_data(as_text=True)
+    assert first.index("/id/state/VNM") < first.index("Latvia") if "Latvia" in first else True
+
+
+def test_meeting_page_has_chart_network_and_sections(client):
+    html = client.get("/id/meeting/2025-07-10-oewg-11th-session-meeting-6").get_data(as_text=True)
+    assert html.count('class="bar"') == 15  # one bar per speaker with figures
+    assert 'class="network"' in html and 'edge disagree' in html and 'edge agree' in html
+    for section in ("Arguments by discussion point", "Agreements and differences", "Takeaways"):
+        assert section in html
+
+
+def test_state_page_shows_positions_groups_and_alignment(client):
+    html = client.get("/id/state/NGA").get_data(as_text=True)
+    assert "Positions over time" in html and "regrets the removal of" in html
+    assert "African Group" in html and "Spoke on behalf of" in html
+    assert "Agreed and disagreed with" in html
+
+
+def test_group_page_puts_group_and_member_statements_side_by_side(client):
+    html = client.get("/id/group/african-group").get_data(as_text=True)
+    assert "Statements on its behalf" in html and "Members speaking for themselves" in html
+    assert "Nigeria" in html and "Egypt" in html
+
+
+def test_incoming_links_are_paged(client):
+    first = client.get("/id/state/VNM").get_data(as_text=True)
+    assert "Linked from" in first
+    big = client.get("/id/mechanism/oewg-2021-2025?page=1").get_data(as_text=True)
+    assert "next →" in big or big.count("<li>") < 60
+
+
+@pytest.mark.parametrize("accept,suffix,mimetype,parse", [
+    ("text/turtle", ".ttl", "text/turtle", "turtle"),
+    ("application/ld+json", ".jsonld", "application/ld+json", "json-ld"),
+    ("application/n-triples", ".nt", "application/n-triples", "nt"),
+])
+def test_entity_formats_by_accept_and_suffix(client, accept, suffix, mimetype, parse):
+    for r in (client.get("/id/state/VNM", headers={"Accept": accept}), client.get("/id/state/VNM" + suffix)):
+        assert r.status_code == 200 and r.mimetype == mimetype
+        g = Graph().parse(data=r.get_data(as_text=True), format=parse)
+        assert len(g) >= 5
+        assert 'rel="alternate"' in r.headers["Link"] and "/id/state/VNM.ttl" in r.headers["Link"]
+
+
+def test_unknown_iri_is_404_with_suggestion(client):
+    r = client.get("/id/state/vietnam")
+    assert r.status_code == 404 and b"Perhaps you meant" in r.data and b"Viet Nam" in r.data
+
+
+def test_service_description_and_cors(client):
+    r = client.get("/sparql")
+    assert r.mimetype == "text/turtle" and b"sd:Service" in r.data
+    assert r.headers["Access-Control-Allow-Origin"] == "*"
+    pre = client.options("/sparql")
+    assert pre.status_code == 204 and "POST" in pre.headers["Access-Control-Allow-Methods"]
+
+
+Q = "SELECT ?code WHERE { ?s cdo:iso3166Alpha3 ?code } ORDER BY ?code LIMIT 3"
+
+
+@pytest.mark.parametrize("fmt,mimetype", [("json", "application/sparql-results+json"), ("xml", "application/sparql-results+xml"),
+                                          ("csv", "text/csv"), ("tsv", "text/tab-separated-values")])
+def test_select_in_every_format_by_accept_and_param(client, fmt, mimetype):
+    by_accept = client.get("/sparql", query_string={"query": Q}, headers={"Accept": mimetype})
+    by_param = client.get("/sparql", query_string={"query": Q, "format": fmt})
+    for r in (by_accept, by_param):
+        assert r.status_code == 200 and r.mimetype == mimetype
+        assert b"ABW" not in r.data and b"AFG" in r.data and b"AGO" in r.data
+
+
+def test_post_form_and_direct_bodies(client):
+    form = client.post("/sparql", data={"query": Q})
+    direct = client.post("/sparql", data=Q.encode(), content_type="application/sparql-query")
+    assert form.get_json() == direct.get_json()
+    assert [b["code"]["value"] for b in form.get_json()["results"]["bindings"]] == ["AFG", "AGO", "ALB"]
+
+
+def test_ask_and_construct(client):
+    ask = client.get("/sparql", query_string={"query": "ASK { state:VNM a cdo:MemberState }"})
+    assert ask.get_json()["boolean"] is True
+    construct = "CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a cdo:MemberState ; rdfs:label ?l } LIMIT 5"
+    for fmt, parse in (("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")):
+        r = client.get("/sparql", query_string={"query": construct, "format": fmt})
+        assert len(Graph().parse(data=r.get_data(as_text=True), format=parse)) == 5
+    assert client.get("/sparql", query_string={"query": "DESCRIBE state:VNM"}).mimetype == "text/turtle"
+
+
+@pytest.mark.parametrize("kwargs,status", [
+    (dict(method="GET", query_string=[("query", Q), ("query", Q)]), 400),
+    (dict(method="POST", data=Q.encode(), content_type="text/plain"), 415),
+    (dict(method="POST", data=b"SELECT \xff", content_type="application/sparql-query"), 400),
+    (dict(method="GET", query_string={"query": "SELECT * WHERE { ?s ?p }"}), 400),
+    (dict(method="DELETE"), 405),
+])
+def test_bad_protocol_requests(client, kwargs, status):
+    r = client.open("/sparql", **kwargs)
+    assert r.status_code == status
+    if status != 405:
+        assert r.is_json and r.get_json()["error"]
+
+
+def test_syntax_error_shows_line_and_column_on_the_page(client):
+    r = client.get("/query", query_string={"query": "SELECT ?x WHERE {\n  ?x ?y\n}"})
+    assert r.status_code == 400
+    assert b"line" in r.data and b"col" in r.data
+
+
+def test_canned_queries_are_many_and_documented():
+    queries = canned()
+    assert len(queries) >= 12
+    for q in queries:
+        assert q["title"] != q["name"] and q["description"], q["name"]
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES_DIR.glob("*.rq")), ids=lambda p: p.stem)
+def test_every_canned_query_returns_rows(client, path):
+    r = client.post("/sparql", data=path.read_bytes(), content_type="application/sparql-query")
+    assert r.status_code == 200, r.data
+    assert len(r.get_json()["results"]["bindings"]) > 0
+    page = client.get("/query", query_string={"canned": path.stem})
+    assert page.status_code == 200 and b"<td>" in page.data
+
+
+def test_query_page_links_results_with_labels_and_offers_downloads(client):
+    html = client.get("/query", query_string={"canned": "who-backed-a-thematic-group-on-international-law"}).get_data(as_text=True)
+    assert "Nigeria" in html and "Download" in html and "format=csv" in html and "Share this query" in html
+
+
+@pytest.mark.parametrize("fmt,parser", [("turtle", ox.RdfFormat.TURTLE), ("trig", ox.RdfFormat.TRIG),
+                                        ("nquads", ox.RdfFormat.N_QUADS), ("jsonld", ox.RdfFormat.JSON_LD)])
+def test_whole_graph_export_streams(client, store, fmt, parser):
+    r = client.get("/export/graph", query_string={"format": fmt})
+    assert r.status_code == 200 and r.is_streamed
+    assert len(list(ox.parse(r.get_data(), format=parser))) >= len(store) // 2
+
+
+def test_meeting_ontology_shapes_and_void_exports(client):
+    m = client.get("/export/meeting/2025-07-10-oewg-11th-session-meeting-6")
+    assert len(Graph().parse(data=m.get_data(as_text=True), format="turtle")) > 3000
+    assert client.get("/export/meeting/nope").status_code == 404
+    assert b"owl:Ontology" in client.get("/export/ontology.ttl").data
+    assert b"sh:NodeShape" in client.get("/export/shapes.ttl").data
+    void = Graph().parse(data=client.get("/.well-known/void").get_data(as_text=True), format="turtle")
+    text = void.serialize(format="nt")
+    for needle in ("void#triples", "dcat#Dataset", "terms/license", "2025-07-10-oewg-11th-session-meeting-6.txt", "terms/modified"):
+        assert needle in text
+
+
+def test_static_assets_are_local(client):
+    html = client.get("/").get_data(as_text=True)
+    assert "http://" not in html.split("<main>")[0] and "https://" not in html.split("<main>")[0]
+    assert client.get("/static/style.css").status_code == 200 and client.get("/static/app.js").status_code == 200
