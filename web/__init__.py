@@ -34,6 +34,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(export.bp)
     app.add_url_rule("/.well-known/void", "void", export.well_known_void)
 
+    @app.route("/favicon.ico")
+    def favicon():
+        return app.send_static_file("favicon.svg"), 200, {"Content-Type": "image/svg+xml"}
+
     @app.errorhandler(404)
     def not_found(e):
         return render_template("not_found.html", message=getattr(e, "description", "")), 404
