@@ -79,20 +79,19 @@ def _query_text() -> str | None:
             except UnicodeDecodeError:
                 raise ProtocolError(400, "the query is not UTF-8") from None
         if ctype == "application/x-www-form-urlencoded":
-            values = request.form.getlist("query")
-            if len(values) > 1:
-                raise ProtocolError(400, "more than one query parameter")
-            if values and len(values[0].encode()) > cfg["MAX_QUERY_BYTES"]:
-                raise ProtocolError(413, "query too large")
-            return values[0] if values else None
+            return _single(request.form.getlist("query"), 413)
         raise ProtocolError(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded")
     if "update" in request.args:
         raise ProtocolError(403, "updates are refused: this endpoint is read-only")
-    values = request.args.getlist("query")
+    return _single(request.args.getlist("query"), 414)
+
+
+def _single(values: list[str], too_long: int) -> str | None:
+    """Return the one query parameter, refusing repeats (400) and oversize (413 in a body, 414 in a URL)."""
     if len(values) > 1:
         raise ProtocolError(400, "more than one query parameter")
-    if values and len(values[0].encode()) > cfg["MAX_QUERY_BYTES"]:
-        raise ProtocolError(414, "query too long for a URL")
+    if values and len(values[0].encode()) > current_app.config["MAX_QUERY_BYTES"]:
+        raise ProtocolError(too_long, "query too large")
     return values[0] if values else None
 
 
