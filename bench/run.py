@@ -1,0 +1,270 @@
+"""Benchmark the build, the store, the web app and the export on synthetic corpora; write docs/benchmarks.md.
+
+Run: python -m bench.run [N …] [--rdflib-max N] [--out docs/benchmarks.md]
+For each N it generates N reports (bench/synth.py), builds them with `kg build`, adds one report,
+times every canned query through pyoxigraph and, side by side, through an rdflib in-memory Graph
+holding the same triples, times entity pages and /sparql under 8 concurrent clients on loopback,
+and times a Turtle export. It prints a table and writes it as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import constants as C
+from kg.export import export
+from kg.store import current_path
+
+from .synth import synthesize
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERIES = sorted((ROOT / "web" / "queries").glob("*.rq"))
+PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in C.PREFIXES.items())
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(q * (len(xs) - 1))))]
+
+
+def kg(*args: str) -> float:
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kg", *args], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def time_queries(store: ox.Store, runs: int = 5) -> dict[str, list[float]]:
+    out = {}
+    for q in QUERIES:
+        text = PREFIXES + q.read_text(encoding="utf-8")
+        times = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            list(store.query(text, use_default_graph_as_union=True))
+            times.append(time.perf_counter() - t)
+        out[q.stem] = times
+    return out
+
+
+class Timeout(Exception):
+    pass
+
+
+def time_rdflib(nquads: bytes, runs: int = 3, cap: float = 30.0) -> tuple[float, dict[str, list[float] | None]]:
+    """Load the same triples into an rdflib Graph and time the canned queries (None: over *cap* seconds)."""
+    from rdflib import Dataset, Graph
+    t = time.perf_counter()
+    ds = Dataset()
+    ds.parse(data=nquads.decode("utf-8"), format="nquads")
+    g = Graph()  # the union of all graphs, as the store's default graph is for our queries
+    for s, p, o, _ in ds.quads():
+        g.add((s, p, o))
+    del ds
+    load = time.perf_counter() - t
+
+    def alarm(*_):
+        raise Timeout()
+
+    signal.signal(signal.SIGALRM, alarm)
+    out: dict[str, list[float] | None] = {}
+    for q in QUERIES:
+        text = PREFIXES + q.read_text(encoding="utf-8")
+        times = []
+        try:
+            for _ in range(runs):
+                signal.setitimer(signal.ITIMER_REAL, cap)
+                t = time.perf_counter()
+                list(g.query(text))
+                times.append(time.perf_counter() - t)
+                signal.setitimer(signal.ITIMER_REAL, 0)
+            out[q.stem] = times
+        except Timeout:
+            out[q.stem] = None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+    return load, out
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def rss_kib(pid: int) -> int:
+    total = 0
+    for p in [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def load_test(base: str, paths: list[str], clients: int = 8, per_client: int = 25) -> tuple[list[float], float, int]:
+    """Send clients × per_client GETs (bounded) on loopback; return latencies, requests/s, errors."""
+    lat: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def worker(i):
+        nonlocal errors
+        for j in range(per_client):
+            url = base + paths[(i + j) % len(paths)]
+            t = time.perf_counter()
+            try:
+                with urllib.request.urlopen(url, timeout=30) as r:
+                    r.read()
+                    ok = r.status == 200
+            except Exception:
+                ok = False
+            with lock:
+                lat.append(time.perf_counter() - t)
+                errors += not ok
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    t = time.perf_counter()
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return lat, len(lat) / (time.perf_counter() - t), errors
+
+
+def bench(n: int, work: Path, rdflib_max: int, sources: list[Path]) -> dict:
+    corpus, store = work / f"corpus-{n}", work / f"store-{n}"
+    synthesize(sources, corpus, n)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    build_s = kg("build", str(corpus), "--store", str(store))
+    peak_kib = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    extra = synthesize(sources, work / f"extra-{n}", n + 1)[-1]
+    shutil.copy(extra, corpus / extra.name)
+    add_s = kg("build", str(corpus), "--store", str(store))
+    st = ox.Store.read_only(str(current_path(store)))
+    quads = len(st)
+    oxq = time_queries(st)
+    out = io.BytesIO()
+    t = time.perf_counter()
+    export(st, out, "turtle")
+    export_s = time.perf_counter() - t
+    result = dict(n=n, build_s=build_s, peak_mib=peak_kib / 1024, add_s=add_s, quads=quads, oxq=oxq,
+                  export_s=export_s, export_mb=len(out.getvalue()) / 1e6)
+    if n <= rdflib_max:
+        nq = io.BytesIO()
+        st.dump(nq, format=ox.RdfFormat.N_QUADS)
+        result["rdflib_load_s"], result["rdq"] = time_rdflib(nq.getvalue())
+    del st
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--store", str(store), "--port", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/sparql", timeout=1).read()
+                break
+            except OSError:
+                time.sleep(0.2)
+        states = ["/id/state/" + c for c in ("EGY", "NGA", "TUN", "VNM", "KOR", "MEX", "GHA", "IDN")]
+        lat, rps, errors = load_test(base, states)
+        q = urllib.parse.quote("SELECT ?s WHERE { ?s a cdo:State } LIMIT 10")
+        slat, srps, serr = load_test(base, [f"/sparql?query={q}"])
+        result.update(page_p50=pct(lat, .5), page_p95=pct(lat, .95), page_rps=rps, page_err=errors,
+                      sparql_p50=pct(slat, .5), sparql_p95=pct(slat, .95), sparql_rps=srps, sparql_err=serr,
+                      serve_rss_mib=rss_kib(server.pid) / 1024)
+    finally:
+        server.terminate()
+        server.wait(10)
+    return result
+
+
+def machine() -> str:
+    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")), platform.processor())
+    mem = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1]) // 1024 ** 2
+    import owlrl
+    import pyshacl
+    import rdflib
+    return (f"{os.cpu_count()} cores ({cpu}), {mem} GiB RAM, Python {platform.python_version()}, "
+            f"pyoxigraph {ox.__version__}, rdflib {rdflib.__version__}, pyshacl {pyshacl.__version__}, owlrl {owlrl.__version__}")
+
+
+def report(results: list[dict]) -> str:
+    lines = ["# Benchmarks", "", f"Machine: {machine()}.", "",
+             "Produced by `python -m bench.run " + " ".join(str(r["n"]) for r in results) + "` on synthetic corpora made "
+             "from the two real reports by `bench/synth.py`.", "",
+             "## Build, export, serving", "",
+             "| reports | quads | full build (s) | reports/s | triples/s | peak RSS (MiB) | add one report (s) | Turtle export (s) | export triples/s | entity page p50 / p95 (ms), 8 clients | pages/s | /sparql p50 / p95 (ms) | queries/s | serving RSS (MiB) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in results:
+        lines.append(f"| {r['n']} | {r['quads']:,} | {r['build_s']:.0f} | {r['n'] / r['build_s']:.2f} | {r['quads'] / r['build_s']:,.0f} | "
+                     f"{r['peak_mib']:.0f} | {r['add_s']:.1f} | {r['export_s']:.1f} | {r['quads'] / r['export_s']:,.0f} | "
+                     f"{r['page_p50'] * 1000:.0f} / {r['page_p95'] * 1000:.0f} | {r['page_rps']:.0f} | "
+                     f"{r['sparql_p50'] * 1000:.0f} / {r['sparql_p95'] * 1000:.0f} | {r['sparql_rps']:.0f} | {r['serve_rss_mib']:.0f} |")
+    for r in results:
+        lines += ["", f"## Canned queries at {r['n']} reports: pyoxigraph vs an rdflib in-memory Graph", ""]
+        if "rdq" in r:
+            lines += [f"rdflib load of the same {r['quads']:,} quads: {r['rdflib_load_s']:.0f} s.", "",
+                      "| query | pyoxigraph p50 / p95 (ms) | rdflib p50 / p95 (ms) | ratio (p50) |", "| --- | --- | --- | --- |"]
+        else:
+            lines += ["| query | pyoxigraph p50 / p95 (ms) |", "| --- | --- |"]
+        ratios = []
+        for name, times in r["oxq"].items():
+            ox50, ox95 = pct(times, .5) * 1000, pct(times, .95) * 1000
+            if "rdq" in r:
+                rd = r["rdq"][name]
+                if rd is None:
+                    lines.append(f"| {name} | {ox50:.1f} / {ox95:.1f} | over 30 s | > {30000 / max(ox50, 0.001):,.0f}× |")
+                    ratios.append(30000 / max(ox50, 0.001))
+                else:
+                    rd50, rd95 = pct(rd, .5) * 1000, pct(rd, .95) * 1000
+                    ratios.append(rd50 / max(ox50, 0.001))
+                    lines.append(f"| {name} | {ox50:.1f} / {ox95:.1f} | {rd50:.0f} / {rd95:.0f} | {ratios[-1]:,.0f}× |")
+            else:
+                lines.append(f"| {name} | {ox50:.1f} / {ox95:.1f} |")
+        if ratios:
+            lines += ["", f"Median ratio over the canned queries: {statistics.median(ratios):,.0f}×."]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[100])
+    ap.add_argument("--rdflib-max", type=int, default=1000, help="skip the rdflib baseline above this many reports")
+    ap.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    ap.add_argument("--reports", type=Path, default=ROOT.parent / "shared" / "reports")
+    args = ap.parse_args()
+    sources = sorted(args.reports.glob("*.txt"))
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            results.append(bench(n, Path(tmp), args.rdflib_max, sources))
+            text = report(results)
+            print(text)
+            args.out.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
