@@ -17,6 +17,7 @@ from . import constants as C
 from . import vocab
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
+from .remote import RemoteStore
 from .store import NewGeneration, build_lock, current_path, report_index
 
 CDO_SHA = URIRef(C.ONTOLOGY_NS + "sha256")
@@ -116,10 +117,11 @@ def _convert_all(files: list[Path], jobs: int, infer: bool, tick: Callable[[Conv
 
 
 def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_going: bool = False,
-          jobs: int | None = None, infer: bool = True,
+          jobs: int | None = None, infer: bool = True, endpoint: RemoteStore | None = None,
           tick: Callable[[Converted], None] = lambda r: None,
           announce: Callable[[int], None] = lambda n: None) -> BuildResult:
-    """Bring the store at *root* in line with the reports named by *paths*; see docs/architecture.md."""
+    """Bring the store at *root* (or the remote *endpoint*; *root* then only holds the build lock) in line
+    with the reports named by *paths*; see docs/architecture.md."""
     root = Path(root)
     files = find_reports(paths)
     if not files:
@@ -129,7 +131,10 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
         base = current_path(root)
         index: dict[str, tuple[str, str]] = {}
         ref_hash = None
-        if base is not None:
+        if endpoint is not None:
+            index, ref_hash = report_index(endpoint), _stored_reference_hash(endpoint)
+            base = endpoint
+        elif base is not None:
             existing = ox.Store.read_only(str(base))
             index, ref_hash = report_index(existing), _stored_reference_hash(existing)
             del existing
@@ -161,34 +166,65 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
             return result
         if not by_graph and not stale and digest == ref_hash and base is not None:
             return result  # up to date: nothing to publish
+        if endpoint is not None:
+            _apply(_RemoteWriter(endpoint), digest, ref_hash, stale, by_graph, result)
+            result.triples = len(endpoint)
+            result.published = True
+            return result
         gen = NewGeneration(root)
         try:
-            store = gen.store
-            if digest != ref_hash:
-                onto_nt, ref_nt = reference_dataset()
-                for g, nt in ((C.ONTOLOGY_GRAPH, onto_nt), (C.REFERENCE_GRAPH, ref_nt)):
-                    node = ox.NamedNode(g)
-                    if store.contains_named_graph(node):
-                        store.remove_graph(node)
-                    store.load(nt, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
-                store.add(ox.Quad(ox.NamedNode(C.REFERENCE_GRAPH), ox.NamedNode(str(CDO_SHA)), ox.Literal(digest),
-                                  ox.NamedNode(C.REFERENCE_GRAPH)))
-            for g in stale:
-                store.remove_graph(ox.NamedNode(g))
-                result.removed.append(g)
-            for g, r in sorted(by_graph.items()):
-                node = ox.NamedNode(g)
-                if store.contains_named_graph(node):
-                    store.remove_graph(node)
-                store.load(r.ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
-                result.built.append(r)
-            result.triples = len(store)
+            _apply(_LocalWriter(gen.store), digest, ref_hash, stale, by_graph, result)
+            result.triples = len(gen.store)
             gen.publish()
             result.published = True
         except BaseException:
             gen.discard()
             raise
     return result
+
+
+class _LocalWriter:
+    """Write report graphs into an unpublished pyoxigraph generation."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+
+    def replace(self, graph: str, ntriples: bytes) -> None:
+        node = ox.NamedNode(graph)
+        if self.store.contains_named_graph(node):
+            self.store.remove_graph(node)
+        self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
+
+    def drop(self, graph: str) -> None:
+        self.store.remove_graph(ox.NamedNode(graph))
+
+
+class _RemoteWriter:
+    """Write report graphs to a SPARQL 1.1 Update endpoint, one atomic request per graph."""
+
+    def __init__(self, remote: RemoteStore):
+        self.remote = remote
+
+    def replace(self, graph: str, ntriples: bytes) -> None:
+        self.remote.replace_graph(graph, ntriples)
+
+    def drop(self, graph: str) -> None:
+        self.remote.drop_graph(graph)
+
+
+def _apply(writer, digest: str, ref_hash: str | None, stale: list[str], by_graph: dict[str, Converted],
+           result: BuildResult) -> None:
+    if digest != ref_hash:
+        onto_nt, ref_nt = reference_dataset()
+        writer.replace(C.ONTOLOGY_GRAPH, onto_nt)
+        marker = f"<{C.REFERENCE_GRAPH}> <{CDO_SHA}> {ox.Literal(digest)} .\n".encode()
+        writer.replace(C.REFERENCE_GRAPH, ref_nt + marker)
+    for g in stale:
+        writer.drop(g)
+        result.removed.append(g)
+    for g, r in sorted(by_graph.items()):
+        writer.replace(g, r.ntriples)
+        result.built.append(r)
 
 
 def remove(names: Iterable[str], root: Path) -> list[str]:

@@ -44,7 +44,9 @@ def main():
 @click.option("--keep-going", is_flag=True, help="Publish the good reports even if some are rejected.")
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Worker processes (default: cores).")
 @click.option("--no-infer", is_flag=True, help="Skip OWL RL inference (faster; fewer triples).")
-def build(paths, store, prune, keep_going, jobs, no_infer):
+@click.option("--endpoint", help="Push to this remote SPARQL query endpoint instead of the embedded store.")
+@click.option("--update-endpoint", help="Its SPARQL Update endpoint (default: …/query → …/update).")
+def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endpoint):
     """Convert report files or folders into the store; all or nothing unless --keep-going."""
     from .build import BuildInputError, build as run
     from .store import StoreBusy
@@ -59,11 +61,15 @@ def build(paths, store, prune, keep_going, jobs, no_infer):
         if "b" in bar:
             bar["b"].update(1)
 
+    from .remote import RemoteError, RemoteStore
+    remote = RemoteStore(endpoint, update_endpoint) if endpoint else None
     try:
         result = run(paths, store, prune=prune, keep_going=keep_going, jobs=jobs, infer=not no_infer,
-                     tick=tick, announce=announce)
+                     tick=tick, announce=announce, endpoint=remote)
     except BuildInputError as exc:
         _fail(str(exc))
+    except RemoteError as exc:
+        _fail(f"remote store: {exc}")
     except StoreBusy as exc:
         _fail(str(exc))
     finally:
@@ -227,13 +233,14 @@ def validate(files, store):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
 @click.option("--timeout", "query_timeout", default=10.0, show_default=True, help="Seconds per SPARQL query.")
-def serve(store, host, port, threads, query_timeout):
+@click.option("--endpoint", help="Serve a remote SPARQL query endpoint instead of the embedded store.")
+def serve(store, host, port, threads, query_timeout, endpoint):
     """Serve the web front end and SPARQL endpoint with waitress (a production WSGI server)."""
     import waitress
     from web import create_app
     from .store import current_path
-    if current_path(store) is None:
+    if current_path(store) is None and not endpoint:
         _fail(f"no store at {store}: run `kg build` first (or pass --store)")
-    app = create_app({"STORE": str(store), "QUERY_TIMEOUT": query_timeout})
-    click.echo(f"Serving {store} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C to stop", err=True)
+    app = create_app({"STORE": str(store), "QUERY_TIMEOUT": query_timeout, "ENDPOINT": endpoint})
+    click.echo(f"Serving {endpoint or store} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C to stop", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="cyberdiplo")

@@ -14,6 +14,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         STORE=str(C.DEFAULT_STORE),
+        ENDPOINT=None,               # a remote SPARQL query endpoint to serve instead of the embedded store
         QUERY_TIMEOUT=10.0,          # seconds of wall clock per user query
         ROW_CAP=10_000,              # rows (or triples) returned at most, with a "truncated" flag
         MAX_QUERY_BYTES=100_000,     # a longer query is refused with 413 (414 in a URL)

@@ -21,14 +21,20 @@ def _generation() -> Path | None:
     return current_path(Path(current_app.config["STORE"]))
 
 
-def current_generation() -> Path:
-    """Return the folder of the generation being served."""
+def current_generation() -> Path | None:
+    """Return the folder of the generation being served (None for a remote endpoint)."""
     store()
-    return _state["gen"]
+    return _state.get("gen") if not current_app.config.get("ENDPOINT") else None
 
 
-def store() -> ox.Store:
-    """Return the read-only store of the current generation (reopened after a new build)."""
+def store():
+    """Return the read-only store of the current generation (reopened after a new build), or the remote one."""
+    if current_app.config.get("ENDPOINT"):
+        with _lock:
+            if "remote" not in _state:
+                from kg.remote import RemoteStore
+                _state["remote"] = RemoteStore(current_app.config["ENDPOINT"], timeout=current_app.config["QUERY_TIMEOUT"] + 5)
+            return _state["remote"]
     gen = _generation()
     if gen is None:
         from flask import abort
@@ -45,8 +51,11 @@ def store() -> ox.Store:
 
 def executor() -> Executor:
     """Return the worker pool for user queries over the current generation."""
-    store()
+    remote = store() if current_app.config.get("ENDPOINT") else None
     with _lock:
+        if "executor" not in _state and remote is not None:
+            from .executor import RemoteExecutor
+            _state["executor"] = RemoteExecutor(remote, current_app.config["ROW_CAP"])
         if "executor" not in _state:
             cfg = current_app.config
             _state["executor"] = Executor(str(_state["gen"]), cfg["QUERY_WORKERS"], cfg["ROW_CAP"], cfg["ISOLATE_WORKERS"])

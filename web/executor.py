@@ -73,6 +73,11 @@ def _evaluate(store: ox.Store, query: str, form: str, cap: int) -> Result:
         res = store.query(query, use_default_graph_as_union=True, prefixes=C.PREFIXES)
     except SyntaxError as exc:
         raise QueryFailed(f"SPARQL syntax error: {exc}") from None
+    return collect(res, form, cap)
+
+
+def collect(res, form: str, cap: int) -> Result:
+    """Turn pyoxigraph results (solutions, boolean or triples) into a Result of at most *cap* rows."""
     if form == "ASK":
         return Result(form, [], [], bool(res), [], False)
     if form in ("CONSTRUCT", "DESCRIBE"):
@@ -89,6 +94,25 @@ def _evaluate(store: ox.Store, query: str, form: str, cap: int) -> Result:
             return Result(form, names, rows, None, [], True)
         rows.append({n: term(sol[n]) for n in names if sol[n] is not None})
     return Result(form, names, rows, None, [], False)
+
+
+class RemoteExecutor:
+    """Run checked queries on a remote endpoint: the HTTP request is abandoned at the deadline."""
+
+    def __init__(self, remote, row_cap: int):
+        self.remote, self.cap = remote, row_cap
+
+    def run(self, query: str, form: str, timeout: float) -> Result:
+        from kg.remote import RemoteError, RemoteTimeout
+        try:
+            return collect(self.remote.query(query, timeout=timeout), form, self.cap)
+        except RemoteTimeout as exc:
+            raise QueryTimeout(str(exc)) from None
+        except RemoteError as exc:
+            raise QueryFailed(str(exc)) from None
+
+    def close(self) -> None:
+        pass
 
 
 def _worker(conn, store_path: str, cap: int, isolate: bool) -> None:

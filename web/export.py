@@ -86,7 +86,8 @@ def void_description() -> bytes:
     V, D, DCT, XSD = ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
                       "http://www.w3.org/2001/XMLSchema#")
     gen = db.current_generation()
-    built = datetime.fromtimestamp(gen.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = datetime.fromtimestamp(gen.stat().st_mtime, timezone.utc) if gen else datetime.now(timezone.utc)
+    built = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     triples = [
         (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(V + "Dataset")),
         (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(D + "Dataset")),
