@@ -70,7 +70,7 @@ class Mapper:
     def actor(self, name: str) -> URIRef | None:
         """Resolve a speaker name to an actor IRI, describing persons the reference data lacks."""
         a = self.res.speaker(name, self.chair)
-        if a.iri is not None and a.kind == CDO.Person and a.iri not in self.res.graph.subjects():
+        if a.iri is not None and a.kind == CDO.Person and (a.iri, None, None) not in self.res.graph:
             spelled = Literal(clean_text(re.sub(r"\s*\(.*\)$", "", name)))
             if a.iri not in self.actors:  # the first spelling (the Speakers section's) is the label
                 self.g.add((a.iri, RDF.type, CDO.Person))
