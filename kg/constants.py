@@ -23,6 +23,9 @@ SAMPLES_DIR = ROOT / "samples"
 # Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 
+# Derived data worth keeping between runs (the reference data's OWL RL closure), keyed by content hash.
+CACHE_DIR = Path(os.environ.get("KG_CACHE", Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cyberdiplo-kg"))
+
 DEFAULT_BASE = "https://w3id.org/cyberdiplo/"
 BASE = os.environ.get("KG_BASE_IRI", DEFAULT_BASE)
 ONTOLOGY_NS = BASE + "ontology#"

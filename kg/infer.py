@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from functools import lru_cache
 
@@ -63,11 +64,37 @@ def closure(g: Graph, seconds: float = C.INFER_SECONDS, max_new: int = C.INFER_M
 
 @lru_cache(maxsize=1)
 def reference_closure() -> Graph:
-    """Return the closure of ontology + reference data: what a report's entailments are measured against."""
+    """Return the closure of ontology + reference data: what a report's entailments are measured against.
+
+    It takes owlrl about a second, and every build and worker needs it, so it is kept on disk in
+    C.CACHE_DIR under the hash of the files it comes from (skolemized, as N-Triples).
+    """
+    import hashlib
+    h = hashlib.sha256(C.BASE.encode())
+    for f in (C.ONTOLOGY_FILE, C.SCHEMES_FILE, *C.REFERENCE_FILES):
+        h.update(f.read_bytes())
+    path = C.CACHE_DIR / f"reference-closure-{h.hexdigest()[:16]}.nt"
+    if path.exists():
+        try:
+            return Graph().parse(path, format="nt")
+        except Exception:  # a damaged cache is recomputed, never trusted
+            pass
     g = Graph()
     g += vocab.ontology_graph()
     g += vocab.reference_graph()
-    return closure(g)
+    closed = closure(g)
+    try:
+        C.CACHE_DIR.mkdir(parents=True, exist_ok=True)
+        keep = Graph()  # blank nodes and owlrl's literal subjects would not survive a round trip
+        for t in closed:
+            if isinstance(t[0], URIRef) and not isinstance(t[2], BNode):
+                keep.add(t)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(keep.serialize(format="nt", encoding="utf-8"))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no writable cache: recompute next time
+    return closed
 
 
 def useful(t) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 from collections import defaultdict
 from urllib.parse import quote
 
@@ -46,8 +47,24 @@ def rows(sparql: str) -> list[dict]:
     return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in res]
 
 
+def cached(name: str, make):
+    """Return make()'s value, computed once per store generation (pages that only change with a build)."""
+    cache = current_app.extensions.setdefault("kg_cache", {})
+    gen = db.store()
+    if cache.get("gen") is not gen:
+        cache.clear()
+        cache["gen"] = gen
+    if name not in cache:
+        cache[name] = make()
+    return cache[name]
+
+
 @bp.route("/")
 def home():
+    return render_template("browse/home.html", **cached("home", home_data))
+
+
+def home_data() -> dict:
     figures = rows(f"""SELECT
       (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?a) AS ?arguments)
       (COUNT(DISTINCT ?pos) AS ?positions) WHERE {{
@@ -64,17 +81,14 @@ def home():
     groups = rows("""SELECT ?g (SAMPLE(?l) AS ?label) WHERE { ?g a cdo:Group ; skos:prefLabel ?l } GROUP BY ?g ORDER BY ?label""")
     topics = rows("""SELECT ?t (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a cdo:Argument ; cdo:topic ?t .
                      ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)""")
-    return render_template("browse/home.html", figures=figures, events=events, states=states, targets=targets,
-                           groups=groups, topics=topics)
+    return dict(figures=figures, events=events, states=states, targets=targets, groups=groups, topics=topics)
 
 
 def _search_index() -> list[tuple[str, str, str]]:
-    cache = current_app.extensions.setdefault("kg_search", {})
-    gen = db.store()
-    if cache.get("gen") is not gen:
+    def make():
         found = rows("""SELECT DISTINCT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel ?l . FILTER(isIRI(?s)) }""")
-        cache.update(gen=gen, index=[(r["s"], r["l"], norm(r["l"])) for r in found])
-    return cache["index"]
+        return [(r["s"], r["l"], norm(r["l"])) for r in found]
+    return cached("search", make)
 
 
 def search_labels(text: str, limit: int = 50) -> list[dict]:
@@ -100,17 +114,45 @@ def search():
     return render_template("browse/search.html", q=text, results=search_labels(text))
 
 
+PAGE_CACHE_SIZE = 1024
+_page_lock = threading.Lock()
+
+
+def page_cached(make):
+    """Serve a page from a per-generation LRU cache: the data cannot change until the next build."""
+    from collections import OrderedDict
+    key = (request.full_path, str(request.accept_mimetypes))
+    cache = cached("pages", OrderedDict)
+    with _page_lock:
+        hit = cache.get(key)
+        if hit is not None:
+            cache.move_to_end(key)
+    if hit is not None:
+        body, status, headers = hit
+        return Response(body, status=status, headers=headers)
+    resp = make()
+    if isinstance(resp, tuple):
+        resp = Response(resp[0], status=resp[1])
+    if resp.status_code in (200, 404):
+        with _page_lock:
+            cache[key] = (resp.get_data(), resp.status_code, list(resp.headers.items()))
+            while len(cache) > PAGE_CACHE_SIZE:
+                cache.popitem(last=False)
+    return resp
+
+
 @bp.route("/id/<path:rest>")
 def minted(rest: str):
     for suffix, fmt in VIEWS.items():
         if rest.endswith(suffix):
-            return entity(C.DATA_NS + rest[: -len(suffix)], fmt)
-    return entity(C.DATA_NS + rest)
+            return page_cached(lambda: entity(C.DATA_NS + rest[: -len(suffix)], fmt))
+    return page_cached(lambda: entity(C.DATA_NS + rest))
 
 
 @bp.route("/resource")
 def resource():
-    return entity(checked_iri(request.args.get("iri")), VIEWS.get("." + request.args.get("format", "x")))
+    iri = checked_iri(request.args.get("iri"))
+    return page_cached(lambda: entity(iri, VIEWS.get("." + request.args.get("format", "x"))))
 
 
 def _wants() -> object | None:

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 from kg import constants as C
 from kg.store import current_path
@@ -28,7 +28,19 @@ def current_generation() -> Path | None:
 
 
 def store():
-    """Return the read-only store of the current generation (reopened after a new build), or the remote one."""
+    """Return the read-only store of the current generation (reopened after a new build), or the remote one.
+
+    The generation is looked up once per request (a page asks for the store hundreds of times).
+    """
+    if has_request_context() and "kg_store" in g:
+        return g.kg_store
+    found = _open_store()
+    if has_request_context():
+        g.kg_store = found
+    return found
+
+
+def _open_store():
     if current_app.config.get("ENDPOINT"):
         with _lock:
             if "remote" not in _state:

@@ -133,11 +133,11 @@ def state_view(iri: str) -> dict:
 
 def group_view(iri: str) -> dict:
     g = _n(iri)
-    members = _rows(f"""SELECT DISTINCT ?m ?label WHERE {{ {{ {g} org:hasMember ?m }} UNION {{ ?m org:memberOf {g} }}
-        ?m skos:prefLabel ?label }} ORDER BY ?label""")
+    # Membership is asserted as org:hasMember in the reference data (org:memberOf is only its inverse).
+    members = _rows(f"""SELECT ?m (SAMPLE(?l) AS ?label) WHERE {{ {g} org:hasMember ?m . ?m skos:prefLabel ?l }}
+        GROUP BY ?m ORDER BY ?label""")
     return {"members": members, "on_behalf": positions_of(f"?p cdo:onBehalfOf {g} ."),
-            "own": positions_of(f"{{ {g} org:hasMember ?m }} UNION {{ ?m org:memberOf {g} }} ?p cdo:positionOf ?m . "
-                                f"FILTER NOT EXISTS {{ ?p cdo:onBehalfOf {g} }}")}
+            "own": positions_of(f"{g} org:hasMember ?m . ?p cdo:positionOf ?m . FILTER NOT EXISTS {{ ?p cdo:onBehalfOf {g} }}")}
 
 
 def target_view(iri: str) -> dict:
