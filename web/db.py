@@ -63,7 +63,8 @@ def _open_store():
 
 def executor() -> Executor:
     """Return the worker pool for user queries over the current generation."""
-    remote = store() if current_app.config.get("ENDPOINT") else None
+    opened = store()  # makes sure the current generation is open (and _state["gen"] set)
+    remote = opened if current_app.config.get("ENDPOINT") else None
     with _lock:
         if "executor" not in _state and remote is not None:
             from .executor import RemoteExecutor
