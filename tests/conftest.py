@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,27 @@ MEETING = REPORTS / "2025-07-10-oewg-11th-session-meeting-6.txt"
 WEBINAR = REPORTS / "2025-07-23-webinar-un-cyber-dialogue.txt"
 SAMPLE = ROOT / "samples" / "2024-12-04-oewg-10th-session-meeting-3.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def free_port() -> int:
+    """Return a loopback port nobody listens on (for servers the tests start)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_for_port(port: int, seconds: float = 20) -> None:
+    """Wait until something accepts connections on the loopback *port*."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
 
 
 def real_reports() -> Path:

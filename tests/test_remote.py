@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -17,15 +15,7 @@ from kg.cli import main
 from kg.remote import RemoteError, RemoteStore
 from web import create_app, db
 
-from .conftest import MEETING, SAMPLE
-
-
-def free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+from .conftest import MEETING, SAMPLE, free_port, wait_for_port
 
 
 @pytest.fixture(scope="module")
@@ -39,13 +29,7 @@ def oxigraph_server(tmp_path_factory):
                              "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_port(port)
     yield base
     proc.terminate()
     proc.wait(10)

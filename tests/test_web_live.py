@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,6 +13,8 @@ from click.testing import CliRunner
 from kg.cli import main
 from web import create_app, db
 
+from .conftest import free_port, wait_for_port
+
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 
@@ -22,20 +22,11 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 def server(built_store):
     import waitress.server
     app = create_app({"STORE": str(built_store[0])})
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
+    port = free_port()
     srv = waitress.server.create_server(app, host="127.0.0.1", port=port, threads=4)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_for_port(port)
     yield f"http://127.0.0.1:{port}"
     srv.close()
     db.reset()
