@@ -183,7 +183,3 @@ class Executor:
             for p in self.all:
                 p.kill()
             self.all.clear()
-
-
-def default_workers() -> int:
-    return max(2, min(4, os.cpu_count() or 2))

@@ -82,7 +82,7 @@ def check(query: str, prefixes: dict[str, str]) -> Checked:
     except ParseException as exc:
         try:
             parseUpdate(header + text)
-        except (ParseException, RecursionError, Exception):  # rdflib raises assorted errors on junk
+        except Exception:  # not an update either (rdflib raises assorted errors on junk)
             raise Refused(400, f"SPARQL syntax error: {exc.msg}", exc.lineno - len(prefixes), exc.col) from None
         raise Refused(403, "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE…) are refused: this endpoint is read-only") from None
     except RecursionError:

@@ -65,14 +65,13 @@ def _error(status: int, message: str, headers: dict | None = None, **extra) -> R
 
 def _query_text() -> str | None:
     """Read the query per the protocol; raise ProtocolError for malformed requests."""
-    cfg = current_app.config
     if request.method == "POST":
         ctype = (request.mimetype or "").lower()
         if ctype == "application/sparql-update" or "update" in request.form:
             raise ProtocolError(403, "updates are refused: this endpoint is read-only")
         if ctype == "application/sparql-query":
             raw = request.get_data(cache=False)
-            if len(raw) > cfg["MAX_QUERY_BYTES"]:
+            if len(raw) > current_app.config["MAX_QUERY_BYTES"]:
                 raise ProtocolError(413, "query too large")
             try:
                 return raw.decode("utf-8")
