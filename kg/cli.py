@@ -231,16 +231,52 @@ def validate(files, store):
 @STORE_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64))
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 64),
+              help="Threads for pages (query workers get threads of their own on top).")
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64), help="SPARQL query worker processes.")
 @click.option("--timeout", "query_timeout", default=10.0, show_default=True, help="Seconds per SPARQL query.")
+@click.option("--connection-limit", default=1000, show_default=True, type=click.IntRange(10, 100_000),
+              help="Open connections at most (idle ones count).")
+@click.option("--idle-timeout", default=15, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds before an idle or stalled connection is closed.")
 @click.option("--endpoint", help="Serve a remote SPARQL query endpoint instead of the embedded store.")
-def serve(store, host, port, threads, query_timeout, endpoint):
-    """Serve the web front end and SPARQL endpoint with waitress (a production WSGI server)."""
+def serve(store, host, port, threads, workers, query_timeout, connection_limit, idle_timeout, endpoint):
+    """Serve the web front end and SPARQL endpoint with waitress (a production WSGI server).
+
+    Behind a reverse proxy (nginx, Caddy), let the proxy buffer slow clients and keep --host 127.0.0.1.
+    """
+    import socket
+
     import waitress
-    from web import create_app
+    from web import create_app, db
     from .store import current_path
     if current_path(store) is None and not endpoint:
         _fail(f"no store at {store}: run `kg build` first (or pass --store)")
-    app = create_app({"STORE": str(store), "QUERY_TIMEOUT": query_timeout, "ENDPOINT": endpoint})
+    probe = socket.socket()
+    try:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
+    except OSError as exc:
+        _fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}; is another server running there? "
+              f"(pick another with --port)")
+    finally:
+        probe.close()
+    app = create_app({"STORE": str(store), "QUERY_TIMEOUT": query_timeout, "ENDPOINT": endpoint,
+                      "QUERY_WORKERS": workers})
+    with app.app_context():
+        ex = db.executor()
+        if endpoint:
+            click.echo("kg: WARNING: queries run on the remote server, which this process cannot cut off the "
+                       "network: the gate refuses SERVICE, but make sure the server itself cannot make outbound "
+                       "requests (and set its own query timeout; see docs/architecture.md)", err=True)
+        else:
+            ex.ready.wait(60)
+            if not ex.isolated:
+                click.echo("kg: WARNING: the query workers could not be cut off from the network on this system "
+                           "(no network namespaces: a container's seccomp profile, or an old kernel). SERVICE and "
+                           "LOAD are still refused by the gate, but there is no second line of defence; run kg "
+                           "serve where unshare(CLONE_NEWNET) is allowed, or in a container with no network.",
+                           err=True)
     click.echo(f"Serving {endpoint or store} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C to stop", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="cyberdiplo")
+    waitress.serve(app, host=host, port=port, threads=threads + workers, ident="cyberdiplo",
+                   connection_limit=connection_limit, channel_timeout=idle_timeout, cleanup_interval=min(5, idle_timeout))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from typing import Iterator
 
@@ -44,9 +45,11 @@ class RemoteStore:
 
     # -- transport -------------------------------------------------------------------------
     def _post(self, url: str, body: str, ctype: str, accept: str, timeout: float | None = None,
-              max_bytes: int = 512 * 1024 * 1024) -> bytes:
+              max_bytes: int = 512 * 1024 * 1024, params: list[tuple[str, str]] | None = None) -> bytes:
         """POST and read the whole answer before a deadline (a cut-off body is never returned as data)."""
         deadline = time.monotonic() + (timeout or self.timeout)
+        if params:
+            url += ("&" if "?" in url else "?") + urllib.parse.urlencode(params)
         req = urllib.request.Request(url, data=body.encode("utf-8"), method="POST",
                                      headers={"Content-Type": ctype, "Accept": accept})
         try:
@@ -72,14 +75,21 @@ class RemoteStore:
 
     # -- the Store API the project uses ------------------------------------------------------
     def query(self, sparql: str, use_default_graph_as_union: bool = True, prefixes: dict | None = None,
-              timeout: float | None = None, **_):
-        """Run a query; return pyoxigraph QuerySolutions, QueryBoolean or a list of Triples."""
+              timeout: float | None = None, default_graphs=None, named_graphs=None, **_):
+        """Run a query; return pyoxigraph QuerySolutions, QueryBoolean or a list of Triples.
+
+        *default_graphs* / *named_graphs* go to the server as the protocol's default-graph-uri /
+        named-graph-uri (the server then answers over those of its graphs only)."""
         text = _prefixes(prefixes) + sparql
         form = _form(text)
+        params = [("default-graph-uri", g) for g in default_graphs or ()] + \
+            [("named-graph-uri", g) for g in named_graphs or ()]
         if form in ("CONSTRUCT", "DESCRIBE"):
-            body = self._post(self.query_url, text, "application/sparql-query", "application/n-triples", timeout)
+            body = self._post(self.query_url, text, "application/sparql-query", "application/n-triples", timeout,
+                              params=params)
             return list(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
-        body = self._post(self.query_url, text, "application/sparql-query", "application/sparql-results+json", timeout)
+        body = self._post(self.query_url, text, "application/sparql-query", "application/sparql-results+json", timeout,
+                          params=params)
         try:
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except SyntaxError as exc:

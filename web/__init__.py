@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 
 from kg import constants as C
 
@@ -17,10 +17,12 @@ def create_app(config: dict | None = None) -> Flask:
         ENDPOINT=None,               # a remote SPARQL query endpoint to serve instead of the embedded store
         QUERY_TIMEOUT=10.0,          # seconds of wall clock per user query
         ROW_CAP=10_000,              # rows (or triples) returned at most, with a "truncated" flag
-        MAX_QUERY_BYTES=100_000,     # a longer query is refused with 413 (414 in a URL)
+        BYTE_CAP=16 << 20,           # ... and about this many bytes of values
+        QUERY_MEMORY=1 << 30,        # RLIMIT_DATA of a query worker: a query needing more is stopped
+        MAX_QUERY_BYTES=32_768,      # a longer query is refused with 413 (414 in a URL); canned ones are < 2 KB
         MAX_CONTENT_LENGTH=256_000,  # request bodies
-        PER_CLIENT=4,                # concurrent queries per client address, beyond: 429
-        QUERY_WORKERS=2,
+        PER_CLIENT=2,                # concurrent queries per client address, beyond: 429
+        QUERY_WORKERS=4,             # a client can hold at most PER_CLIENT of them: others always find one
         ISOLATE_WORKERS=True,
         PAGE_SIZE=50,
     )
@@ -42,6 +44,13 @@ def create_app(config: dict | None = None) -> Flask:
     @app.errorhandler(404)
     def not_found(e):
         return render_template("not_found.html", message=getattr(e, "description", "")), 404
+
+    @app.errorhandler(413)
+    def too_large(e):
+        if request.path == "/sparql":  # a protocol client expects JSON, never an HTML page
+            from .sparql import _error
+            return _error(413, "request too large")
+        return render_template("error.html", message="The request is too large."), 413
 
     @app.errorhandler(500)
     def server_error(e):

@@ -204,7 +204,7 @@ def build_view(iri: str, out_quads) -> dict:
         seen.add(key)
         outgoing[q.predicate.value].append(q.object)
     definition = next((outgoing[p][0].value for p in DEFINITIONS if outgoing.get(p)), None)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = min(max(1, request.args.get("page", 1, type=int)), 10**6)  # no offset past what a store can hold
     size = current_app.config["PAGE_SIZE"]
     counts = rows(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ox.NamedNode(iri)} }} GROUP BY ?p ORDER BY DESC(?n)")
     incoming = rows(f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(iri)} }} ORDER BY ?p ?s

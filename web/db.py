@@ -68,10 +68,11 @@ def executor() -> Executor:
     with _lock:
         if "executor" not in _state and remote is not None:
             from .executor import RemoteExecutor
-            _state["executor"] = RemoteExecutor(remote, current_app.config["ROW_CAP"])
+            _state["executor"] = RemoteExecutor(remote, current_app.config["ROW_CAP"], current_app.config["BYTE_CAP"])
         if "executor" not in _state:
             cfg = current_app.config
-            _state["executor"] = Executor(str(_state["gen"]), cfg["QUERY_WORKERS"], cfg["ROW_CAP"], cfg["ISOLATE_WORKERS"])
+            _state["executor"] = Executor(str(_state["gen"]), cfg["QUERY_WORKERS"], cfg["ROW_CAP"], cfg["ISOLATE_WORKERS"],
+                                          cfg["BYTE_CAP"], cfg["QUERY_MEMORY"])
         return _state["executor"]
 
 

@@ -1,26 +1,33 @@
-"""Run checked queries in worker processes that can be killed at a deadline and replaced.
+"""Run users' queries in worker processes that are gated, capped, killed at a deadline and replaced.
 
-Neither pyoxigraph nor rdflib can stop a running query, so each query runs in a pre-started
-process that holds the store open read-only. When the deadline passes, the process is killed
-(SIGKILL) and a fresh one takes its place; the web process itself never evaluates user SPARQL.
-Workers also drop network access where the kernel allows it (a new network namespace), as a
-second line behind the gate's refusal of SERVICE.
+Neither pyoxigraph nor rdflib can stop a running query, so every step of a user's query (the gate,
+the engine, collecting and serializing the answer) runs in a pre-started process that holds the
+store open read-only. A worker:
+- dies with the web process (PR_SET_PDEATHSIG; workers are started from one long-lived thread,
+  because the kernel ties that signal to the thread that forked);
+- drops network access where the kernel allows (a new network namespace), as a second line behind
+  the gate's refusal of SERVICE, and reports whether it could;
+- is capped in memory (RLIMIT_DATA: the engine aborts on a failed allocation, and the worker is
+  replaced) and in the rows and bytes it sends back.
+A query that finds no idle worker is refused at once (503) rather than holding a web thread.
 """
 
 from __future__ import annotations
 
 import ctypes
+import errno
 import multiprocessing as mp
 import os
 import queue
+import re
+import resource
+import signal
+import socket
 import threading
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
-from kg import constants as C
-
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+PR_SET_PDEATHSIG = 1
 
 
 class QueryTimeout(Exception):
@@ -31,155 +38,275 @@ class QueryFailed(Exception):
     """The engine rejected or failed the query (syntax or evaluation error)."""
 
 
-@dataclass
-class Result:
-    """What a worker sends back: SELECT rows as term dicts, a boolean, or triples, plus a truncation flag."""
+class QueryTooBig(Exception):
+    """The query needed more memory than a worker may use; the worker was replaced."""
+
+
+class Busy(Exception):
+    """No worker is free right now."""
+
+
+class QueryRefused(Exception):
+    """The gate refused the query: HTTP status, message, position."""
+
+    def __init__(self, status: int, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.status, self.message, self.line, self.column = status, message, line, column
+
+
+@dataclass(frozen=True)
+class Request:
+    """A user's query and how to answer it: result format per form (None: send the Result itself), dataset."""
+
+    text: str
+    formats: dict | None = None
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A finished answer: the query form, serialized body and media type, and whether (and why) it was cut."""
 
     form: str
-    variables: list[str]
-    rows: list[dict]
-    boolean: bool | None
-    triples: list[tuple]
+    body: bytes
+    media_type: str
     truncated: bool
+    cut_by: str
 
 
-def _isolate_network() -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
-        if libc.unshare(flags) == 0:
-            return
-
-
-def term(t) -> dict | None:
-    """Encode a pyoxigraph term as a SPARQL JSON results term."""
-    if t is None:
-        return None
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Literal):
-        d = {"type": "literal", "value": t.value}
-        if t.language:
-            d["xml:lang"] = t.language
-        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-            d["datatype"] = t.datatype.value
-        return d
-    return {"type": "literal", "value": str(t)}
-
-
-def _evaluate(store: ox.Store, query: str, form: str, cap: int) -> Result:
+def die_with_parent() -> None:
+    """Ask the kernel to SIGKILL this process when the thread that started it ends (Linux only)."""
     try:
-        res = store.query(query, use_default_graph_as_union=True, prefixes=C.PREFIXES)
-    except SyntaxError as exc:
-        raise QueryFailed(f"SPARQL syntax error: {exc}") from None
-    return collect(res, form, cap)
-
-
-def collect(res, form: str, cap: int) -> Result:
-    """Turn pyoxigraph results (solutions, boolean or triples) into a Result of at most *cap* rows."""
-    if form == "ASK":
-        return Result(form, [], [], bool(res), [], False)
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        triples = []
-        for t in res:
-            if len(triples) == cap:
-                return Result(form, [], [], None, triples, True)
-            triples.append((term(t.subject), term(t.predicate), term(t.object)))
-        return Result(form, [], [], None, triples, False)
-    names = [v.value for v in res.variables]
-    rows = []
-    for sol in res:
-        if len(rows) == cap:
-            return Result(form, names, rows, None, [], True)
-        rows.append({n: term(sol[n]) for n in names if sol[n] is not None})
-    return Result(form, names, rows, None, [], False)
-
-
-class RemoteExecutor:
-    """Run checked queries on a remote endpoint: the HTTP request is abandoned at the deadline."""
-
-    def __init__(self, remote, row_cap: int):
-        self.remote, self.cap = remote, row_cap
-
-    def run(self, query: str, form: str, timeout: float) -> Result:
-        from kg.remote import RemoteError, RemoteTimeout
-        try:
-            return collect(self.remote.query(query, timeout=timeout), form, self.cap)
-        except RemoteTimeout as exc:
-            raise QueryTimeout(str(exc)) from None
-        except RemoteError as exc:
-            raise QueryFailed(str(exc)) from None
-
-    def close(self) -> None:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent's own shutdown kills workers
         pass
 
 
-def _worker(conn, store_path: str, cap: int, isolate: bool) -> None:
-    if isolate:
-        _isolate_network()
+def isolate_network() -> bool:
+    """Move this process into a new, empty network namespace; return True only if the network is really gone."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
+        if libc.unshare(flags) == 0:
+            break
+    s = socket.socket()
+    s.settimeout(1)
+    try:
+        s.connect(("127.0.0.1", 9))
+    except OSError as exc:
+        return exc.errno == errno.ENETUNREACH  # refused means loopback still works: not isolated
+    finally:
+        s.close()
+    return False
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def answer(store, req: Request, cap: int, byte_cap: int):
+    """Gate, run, collect and serialize one query on *store*; return a message for the web process."""
+    import pyoxigraph as ox
+
+    from kg import constants as C
+
+    from . import gate
+    from .results import collect, serialize
+    try:
+        checked = gate.check(req.text)
+    except gate.Refused as r:
+        return ("refused", (r.status, r.message, r.line, r.column))
+    kw: dict = {"use_default_graph_as_union": not checked.has_dataset}
+    if req.default_graphs is not None or req.named_graphs is not None:
+        # The protocol's dataset wins over FROM (SPARQL 1.1 Protocol 2.1.4); only our own graphs exist.
+        kw = {"use_default_graph_as_union": False,
+              "default_graph": [ox.NamedNode(g) for g in req.default_graphs or ()] or ox.DefaultGraph(),
+              "named_graphs": [ox.NamedNode(g) for g in req.named_graphs or ()]}
+    try:
+        res = store.query(req.text, prefixes=C.PREFIXES, **kw)
+        result = collect(res, cap, byte_cap)
+    except SyntaxError as exc:
+        m = _POSITION.search(str(exc))
+        return ("refused", (400, f"SPARQL syntax error: {exc}", int(m.group(1)) if m else None,
+                            int(m.group(2)) if m else None))
+    except MemoryError:
+        return ("toobig", "")
+    except Exception as exc:  # an evaluation error must not kill the worker
+        return ("failed", f"query evaluation failed: {exc}")
+    if req.formats is None:
+        return ("ok", result)
+    body, media = serialize(result, req.formats[result.form])
+    return ("ok", Answer(result.form, body, media, result.truncated, result.cut_by))
+
+
+def _worker(conn, store_path: str, cap: int, byte_cap: int, memory: int, isolate: bool, parent: int) -> None:
+    die_with_parent()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+    os.environ["RUST_BACKTRACE"] = "0"
+    isolated = isolate_network() if isolate else False
+    import pyoxigraph as ox
     store = ox.Store.read_only(store_path)
+    if memory:
+        resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
+    conn.send(("ready", isolated))
     while True:
         try:
-            query, form = conn.recv()
-        except EOFError:
+            req = conn.recv()
+        except (EOFError, OSError):
             return
-        try:
-            conn.send(("ok", _evaluate(store, query, form, cap)))
-        except QueryFailed as exc:
-            conn.send(("failed", str(exc)))
-        except Exception as exc:  # an engine error must not kill the worker
-            conn.send(("failed", f"query evaluation failed: {exc}"))
+        conn.send(answer(store, req, cap, byte_cap))
 
 
 class Executor:
     """A small pool of killable query workers over one store generation."""
 
-    def __init__(self, store_path: str, workers: int = 2, row_cap: int = 10_000, isolate: bool = True):
-        self.store_path, self.cap, self.isolate = store_path, row_cap, isolate
-        self.ctx = mp.get_context("spawn")  # a clean interpreter: no Flask state, no inherited locks
+    def __init__(self, store_path: str, workers: int = 2, row_cap: int = 10_000, isolate: bool = True,
+                 byte_cap: int = 16 << 20, memory: int = 1 << 30):
+        self.store_path, self.cap, self.byte_cap, self.memory, self.isolate = store_path, row_cap, byte_cap, memory, isolate
+        self.ctx = mp.get_context("spawn")  # a clean interpreter: no Flask state, no inherited locks or fds
         self.idle: queue.Queue = queue.Queue()
         self.lock = threading.Lock()
-        self.all: list = []
+        self.procs: set = set()
+        self.starting = 0
+        self.closed = False
+        self.isolated: bool | None = None
+        self.ready = threading.Event()
+        self._spawns: queue.Queue = queue.Queue()
+        self._thread = threading.Thread(target=self._supervise, name="kg-query-workers", daemon=True)
+        self._thread.start()
         for _ in range(workers):
-            self.idle.put(self._start())
+            self._want()
+
+    # -- starting and retiring workers (always from the one supervisor thread) ------------------
+    def _want(self) -> None:
+        with self.lock:
+            self.starting += 1
+        self._spawns.put(1)
+
+    def _supervise(self) -> None:
+        while (item := self._spawns.get()) is not None:
+            try:
+                worker = None if self.closed else self._start()
+            except Exception:  # a worker that cannot start is retried on the next request
+                worker = None
+            with self.lock:
+                self.starting -= 1
+            if worker is not None:
+                self._release(*worker)
+            self.ready.set()
 
     def _start(self):
         parent, child = self.ctx.Pipe()
-        proc = self.ctx.Process(target=_worker, args=(child, self.store_path, self.cap, self.isolate), daemon=True)
+        proc = self.ctx.Process(target=_worker, daemon=True, name="kg-query-worker",
+                                args=(child, self.store_path, self.cap, self.byte_cap, self.memory, self.isolate, os.getpid()))
         proc.start()
         child.close()
         with self.lock:
-            self.all.append(proc)
+            self.procs.add(proc)
+        if not parent.poll(60):
+            self._retire(proc, parent, replace=False)
+            return None
+        try:
+            _, isolated = parent.recv()
+        except (EOFError, OSError):
+            self._retire(proc, parent, replace=False)
+            return None
+        self.isolated = isolated if self.isolated is None else (self.isolated and isolated)
         return proc, parent
 
-    def run(self, query: str, form: str, timeout: float) -> Result:
-        """Run *query* in a worker; raise QueryTimeout (worker killed and replaced) or QueryFailed."""
-        try:
-            proc, conn = self.idle.get(timeout=timeout)
+    def _retire(self, proc, conn, replace: bool = True) -> None:
+        proc.kill()
+        proc.join(5)
+        conn.close()
+        with self.lock:
+            self.procs.discard(proc)
+        if replace and not self.closed:
+            self._want()
+
+    def _release(self, proc, conn) -> None:
+        if self.closed:
+            self._retire(proc, conn, replace=False)
+        else:
+            self.idle.put((proc, conn))
+
+    # -- running -----------------------------------------------------------------------------
+    def run(self, req: Request, timeout: float):
+        """Run *req* in an idle worker; raise Busy, QueryTimeout, QueryTooBig, QueryRefused or QueryFailed."""
+        try:  # while workers are (re)starting, wait a little for one; otherwise never queue
+            proc, conn = self.idle.get(timeout=min(timeout, 10.0)) if self.starting else self.idle.get_nowait()
         except queue.Empty:
-            raise QueryTimeout("all query workers are busy") from None
+            raise Busy("all query workers are busy") from None
         try:
-            conn.send((query, form))
+            conn.send(req)
             if not conn.poll(timeout):
+                self._retire(proc, conn)
                 raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped")
             status, payload = conn.recv()
-        except (QueryTimeout, EOFError, OSError) as exc:
-            proc.kill()
-            proc.join(5)
-            with self.lock:
-                self.all.remove(proc)
-            self.idle.put(self._start())
-            if isinstance(exc, QueryTimeout):
-                raise
+        except (EOFError, OSError):
+            proc.join(2)
+            code = proc.exitcode
+            self._retire(proc, conn)
+            if code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGBUS):
+                raise QueryTooBig(self._too_big()) from None
             raise QueryFailed("the query worker died") from None
-        self.idle.put((proc, conn))
+        if status == "toobig":
+            self._retire(proc, conn)
+            raise QueryTooBig(self._too_big())
+        self._release(proc, conn)
+        if status == "refused":
+            raise QueryRefused(*payload)
         if status == "failed":
             raise QueryFailed(payload)
         return payload
 
-    def close(self) -> None:
+    def _too_big(self) -> str:
+        return f"the query needed more than the {self.memory >> 20} MiB a query may use, and was stopped"
+
+    def pids(self) -> list[int]:
         with self.lock:
-            for p in self.all:
-                p.kill()
-            self.all.clear()
+            return [p.pid for p in self.procs]
+
+    def close(self) -> None:
+        """Stop idle workers now and busy ones when their query ends (a running answer is not cut off)."""
+        self.closed = True
+        self._spawns.put(None)
+        while True:
+            try:
+                proc, conn = self.idle.get_nowait()
+            except queue.Empty:
+                break
+            self._retire(proc, conn, replace=False)
+
+
+class RemoteExecutor:
+    """Run queries on a remote endpoint: gated here, the HTTP request abandoned at the deadline."""
+
+    def __init__(self, remote, row_cap: int, byte_cap: int = 16 << 20):
+        self.remote, self.cap, self.byte_cap = remote, row_cap, byte_cap
+        self.isolated = None
+
+    def run(self, req: Request, timeout: float):
+        from kg.remote import RemoteError, RemoteTimeout
+
+        from . import gate
+        from .results import collect, serialize
+        try:
+            gate.check(req.text)
+        except gate.Refused as r:
+            raise QueryRefused(r.status, r.message, r.line, r.column) from None
+        try:
+            from kg import constants as C
+            result = collect(self.remote.query(req.text, prefixes=C.PREFIXES, timeout=timeout,
+                                               default_graphs=req.default_graphs, named_graphs=req.named_graphs),
+                             self.cap, self.byte_cap)
+        except RemoteTimeout as exc:
+            raise QueryTimeout(str(exc)) from None
+        except RemoteError as exc:
+            raise QueryFailed(str(exc)) from None
+        if req.formats is None:
+            return result
+        body, media = serialize(result, req.formats[result.form])
+        return Answer(result.form, body, media, result.truncated, result.cut_by)
+
+    def close(self) -> None:
+        pass

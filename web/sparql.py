@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from kg import constants as C
-from kg.export import FORMATS
 
 from . import db
-from .executor import QueryFailed, QueryTimeout, Result
-from .gate import Refused, check
-from .security import ClientLimiter, client_address
+from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
+from .results import GRAPH_FORMATS, RESULT_FORMATS, Result
+from .security import ClientLimiter, checked_iri, client_address
 
 bp = Blueprint("sparql", __name__)
 QUERIES_DIR = Path(__file__).parent / "queries"
 limiter = ClientLimiter()
 
-# The one table of result formats: name → media type (SELECT/ASK); graphs use kg.export.FORMATS.
-RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_FORMATS = {k: FORMATS[k] for k in ("turtle", "ntriples", "jsonld")}
 ALIASES = {"application/json": "json", "text/turtle": "turtle", "application/n-triples": "ntriples",
            "application/ld+json": "jsonld", "application/xml": "xml", "text/xml": "xml"}
 
@@ -110,20 +102,43 @@ def _negotiate(form: str) -> str:
     return media[best] if best else default
 
 
-def execute(text: str) -> tuple[Result, str]:
-    """Gate, limit and run a user's query; raise ProtocolError for every refusal."""
+def _dataset() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """Read the protocol's default-graph-uri / named-graph-uri (our own graphs only; nothing is fetched)."""
+    default, named = request.args.getlist("default-graph-uri"), request.args.getlist("named-graph-uri")
+    if request.method == "POST" and request.mimetype == "application/x-www-form-urlencoded":
+        default += request.form.getlist("default-graph-uri")
+        named += request.form.getlist("named-graph-uri")
+    if not default and not named:
+        return None, None
+    if len(default) + len(named) > 100:
+        raise ProtocolError(400, "more than 100 graph IRIs")
+    for iri in default + named:
+        try:
+            ox.NamedNode(checked_iri(iri))
+        except ValueError:
+            raise ProtocolError(400, f"not an IRI: {iri[:200]!r}") from None
+    return tuple(default), tuple(named)
+
+
+def execute(text: str, formats: dict | None, dataset=(None, None)):
+    """Limit and run a user's query in a worker (which gates it); raise ProtocolError for every refusal.
+
+    With *formats* ({form: format name}) the worker answers finished bytes (an executor.Answer);
+    without, the collected Result (the query page renders it)."""
     cfg = current_app.config
-    try:
-        checked = check(text, C.PREFIXES)
-    except Refused as r:
-        raise ProtocolError(r.status, r.message, line=r.line, column=r.column) from None
     with limiter.slot(client_address(), cfg["PER_CLIENT"]) as ok:
         if not ok:
             raise ProtocolError(429, "too many queries from this client at once", {"Retry-After": "2"})
         try:
-            return db.executor().run(prefix_block() + checked.text, checked.form, cfg["QUERY_TIMEOUT"]), checked.form
+            return db.executor().run(Request(text, formats, *dataset), cfg["QUERY_TIMEOUT"])
+        except QueryRefused as r:
+            raise ProtocolError(r.status, r.message, line=r.line, column=r.column) from None
+        except Busy as exc:
+            raise ProtocolError(503, f"{exc}; try again in a few seconds", {"Retry-After": "2"}) from None
         except QueryTimeout as exc:
             raise ProtocolError(503, str(exc), {"Retry-After": "5"}) from None
+        except QueryTooBig as exc:
+            raise ProtocolError(503, str(exc)) from None
         except QueryFailed as exc:
             raise ProtocolError(400, str(exc)) from None
 
@@ -138,94 +153,19 @@ def endpoint():
         text = _query_text()
         if text is None:
             return service_description()
-        result, form = execute(text)
+        formats = {"SELECT": _negotiate("SELECT"), "ASK": _negotiate("ASK"), "CONSTRUCT": _negotiate("CONSTRUCT")}
+        answer = execute(text, formats, _dataset())
     except ProtocolError as e:
         where = {"line": e.line, "column": e.column} if e.line else {}
         return _error(e.status, e.message, e.headers, **where)
-    fmt = _negotiate(form)
-    body, mimetype = serialize(result, fmt)
-    resp = Response(body, mimetype=mimetype)
+    resp = Response(answer.body, mimetype=answer.media_type)
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated"
-    if result.truncated:
-        resp.headers["X-Result-Truncated"] = f"true; at most {current_app.config['ROW_CAP']} rows"
+    if answer.truncated:
+        cfg = current_app.config
+        limit = f"{cfg['ROW_CAP']} rows" if answer.cut_by == "rows" else f"{cfg['BYTE_CAP']} bytes"
+        resp.headers["X-Result-Truncated"] = f"true; at most {limit}"
     return resp
-
-
-def _ox(t: dict | None):
-    if t is None:
-        return None
-    if t["type"] == "uri":
-        return ox.NamedNode(t["value"])
-    if t["type"] == "bnode":
-        return ox.BlankNode(t["value"])
-    if "xml:lang" in t:
-        return ox.Literal(t["value"], language=t["xml:lang"])
-    return ox.Literal(t["value"], datatype=ox.NamedNode(t["datatype"]) if "datatype" in t else None)
-
-
-def serialize(result: Result, fmt: str) -> tuple[bytes, str]:
-    """Serialize a worker's result in a named format; return (body, media type)."""
-    if fmt in GRAPH_FORMATS:
-        f = GRAPH_FORMATS[fmt]
-        triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in result.triples]
-        out = io.BytesIO()
-        ox.serialize(triples, out, f.rdf_format, prefixes=C.PREFIXES if fmt == "turtle" else None)
-        return out.getvalue(), f.media_type
-    if fmt == "json":
-        if result.form == "ASK":
-            doc = {"head": {}, "boolean": result.boolean}
-        else:
-            doc = {"head": {"vars": result.variables}, "results": {"bindings": result.rows}}
-            if result.truncated:
-                doc["truncated"] = True
-        return json.dumps(doc).encode(), RESULT_FORMATS["json"]
-    if fmt == "xml":
-        return _xml(result).encode(), RESULT_FORMATS["xml"]
-    out = io.StringIO()
-    if result.form == "ASK":
-        out.write("_askResult\n" + ("true" if result.boolean else "false") + "\n")
-    elif fmt == "csv":
-        w = csv.writer(out, lineterminator="\r\n")
-        w.writerow(result.variables)
-        for row in result.rows:
-            w.writerow([row[v]["value"] if v in row else "" for v in result.variables])
-    else:
-        out.write("\t".join("?" + v for v in result.variables) + "\n")
-        for row in result.rows:
-            out.write("\t".join(_tsv(row.get(v)) for v in result.variables) + "\n")
-    return out.getvalue().encode(), RESULT_FORMATS[fmt]
-
-
-def _tsv(t: dict | None) -> str:
-    term = _ox(t)
-    return "" if term is None else str(term).replace("\t", "\\t").replace("\n", "\\n")
-
-
-def _xml(result: Result) -> str:
-    parts = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">\n<head>']
-    parts += [f"<variable name={quoteattr(v)}/>" for v in result.variables]
-    parts.append("</head>")
-    if result.form == "ASK":
-        parts.append(f"<boolean>{'true' if result.boolean else 'false'}</boolean>")
-    else:
-        parts.append("<results>")
-        for row in result.rows:
-            parts.append("<result>")
-            for v, t in row.items():
-                if t["type"] == "uri":
-                    inner = f"<uri>{escape(t['value'])}</uri>"
-                elif t["type"] == "bnode":
-                    inner = f"<bnode>{escape(t['value'])}</bnode>"
-                else:
-                    attrs = (f" xml:lang={quoteattr(t['xml:lang'])}" if "xml:lang" in t else "") + \
-                        (f" datatype={quoteattr(t['datatype'])}" if "datatype" in t else "")
-                    inner = f"<literal{attrs}>{escape(t['value'])}</literal>"
-                parts.append(f"<binding name={quoteattr(v)}>{inner}</binding>")
-            parts.append("</result>")
-        parts.append("</results>")
-    parts.append("</sparql>\n")
-    return "\n".join(parts)
 
 
 def service_description() -> Response:
@@ -258,7 +198,7 @@ def page():
     labels: dict[str, str] = {}
     if text:
         try:
-            result, _ = execute(text)
+            result = execute(text, None)
             labels = label_map(result)
         except ProtocolError as e:
             error = e
