@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import os
+import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
@@ -18,7 +19,8 @@ from . import vocab
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
 from .remote import RemoteStore
-from .store import NewGeneration, build_lock, current_path, report_index
+from .procs import die_with_parent
+from .store import NewGeneration, build_lock, current_path, meeting_index, report_index
 
 CDO_SHA = URIRef(C.ONTOLOGY_NS + "sha256")
 
@@ -51,6 +53,8 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
             found += sorted(f for f in p.rglob("*.txt") if f.is_file() and f.name.lower() != "readme.txt")
         elif p.is_file():
             found.append(p)
+        elif p.exists():
+            raise BuildInputError(f"{p}: not a regular file (a FIFO, socket or device); give report files or folders")
         else:
             raise BuildInputError(f"{p}: no such file or folder")
     seen, out = set(), []
@@ -101,27 +105,34 @@ def _stored_reference_hash(store: ox.Store) -> str | None:
     return None
 
 
-def _convert_all(files: list[Path], jobs: int, infer: bool, tick: Callable[[Converted], None]) -> list[Converted]:
-    if jobs <= 1 or len(files) <= 1:
-        out = []
+def _converted(files: list[Path], jobs: int, infer: bool) -> Iterator[Converted]:
+    """Convert *files*, yielding each result as it is ready, in file order.
+
+    Workers are spawned (not forked: they must not inherit the build lock or anything else open here)
+    and die with this process, so a killed build leaves nothing running that holds the store.
+    """
+    if jobs <= 1 or len(files) <= 2:  # starting workers costs more than it saves
         for f in files:
-            out.append(convert(str(f), infer))
-            tick(out[-1])
-        return out
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        out = []
-        for r in pool.map(convert, [str(f) for f in files], [infer] * len(files)):
-            out.append(r)
-            tick(r)
-        return out
+            yield convert(str(f), infer)
+        return
+    ctx = mp.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=die_with_parent,
+                             initargs=(os.getpid(),)) as pool:
+        yield from pool.map(convert, [str(f) for f in files], [infer] * len(files))
 
 
 def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_going: bool = False,
           jobs: int | None = None, infer: bool = True, endpoint: RemoteStore | None = None,
+          allow_duplicate_meetings: bool = False,
           tick: Callable[[Converted], None] = lambda r: None,
-          announce: Callable[[int], None] = lambda n: None) -> BuildResult:
+          announce: Callable[[int], None] = lambda n: None,
+          notice: Callable[[str], None] = lambda m: None) -> BuildResult:
     """Bring the store at *root* (or the remote *endpoint*; *root* then only holds the build lock) in line
-    with the reports named by *paths*; see docs/architecture.md."""
+    with the reports named by *paths*; see docs/architecture.md.
+
+    Converted graphs are written into the new generation as they arrive (memory stays flat in the
+    number of reports); the generation is published only if nothing was rejected (or --keep-going).
+    """
     root = Path(root)
     files = find_reports(paths)
     if not files:
@@ -130,55 +141,98 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
     with build_lock(root):
         base = current_path(root)
         index: dict[str, tuple[str, str]] = {}
+        meetings: dict[str, str] = {}
         ref_hash = None
         if endpoint is not None:
-            index, ref_hash = report_index(endpoint), _stored_reference_hash(endpoint)
+            index, ref_hash, meetings = report_index(endpoint), _stored_reference_hash(endpoint), meeting_index(endpoint)
             base = endpoint
         elif base is not None:
             existing = ox.Store.read_only(str(base))
-            index, ref_hash = report_index(existing), _stored_reference_hash(existing)
+            index, ref_hash, meetings = report_index(existing), _stored_reference_hash(existing), meeting_index(existing)
             del existing
-        known = {(sha, name) for sha, name in index.values()}
-        todo = []
+        names = {f.name for f in files}
+        stored_by_sha = {sha: name for sha, name in index.values()}
+        todo, first_of = [], {}
         for f in files:
-            if (_sha(f), f.name) in known:
+            sha = _sha(f)
+            if (sha, f.name) in set(index.values()):
                 result.skipped.append(str(f))
+            elif sha in stored_by_sha and (stored_by_sha[sha] in names or not prune):
+                result.skipped.append(str(f))
+                notice(f"{f}: skipped: the same bytes are already stored as {stored_by_sha[sha]}")
+            elif sha in first_of:
+                result.skipped.append(str(f))
+                notice(f"{f}: skipped: the same bytes as {first_of[sha]}")
             else:
+                first_of[sha] = f
                 todo.append(f)
         announce(len(todo))
-        converted = _convert_all(todo, jobs or min(os.cpu_count() or 1, len(todo) or 1), infer, tick)
+        todo_names = {f.name for f in todo}
+        # Graphs a file of this build replaces (same file name) do not count as duplicates of it.
+        replaced = {g for g, (_, name) in index.items() if name in todo_names}
+        seen_meeting = {key: index[g][1] for g, key in meetings.items() if g not in replaced and g in index}
         by_graph: dict[str, Converted] = {}
-        for r in converted:
-            if not r.error and r.graph_iri in by_graph:
-                r.error = (f"{r.path}:0: [file] gives the same meeting IRI as {by_graph[r.graph_iri].path}; "
-                           "rename one of the files")
-                r.exit_code = C.EXIT_USAGE
-            if r.error:
-                result.rejected.append(r)
-            else:
-                by_graph[r.graph_iri] = r
-        names = {f.name for f in files}
-        stale = [g for g, (sha, name) in index.items()
-                 if (name in {Path(r.path).name for r in by_graph.values()} and g not in by_graph)
-                 or (prune and name not in names)]
+        writer = gen = None
         digest = reference_digest()
-        if result.rejected and not keep_going:
-            return result
-        if not by_graph and not stale and digest == ref_hash and base is not None:
-            return result  # up to date: nothing to publish
-        if endpoint is not None:
-            _apply(_RemoteWriter(endpoint), digest, ref_hash, stale, by_graph, result)
-            result.triples = len(endpoint)
-            result.published = True
-            return result
-        gen = NewGeneration(root)
         try:
-            _apply(_LocalWriter(gen.store), digest, ref_hash, stale, by_graph, result)
-            result.triples = len(gen.store)
+            for r in _converted(todo, jobs or min(os.cpu_count() or 1, len(todo) or 1), infer):
+                tick(r)
+                if not r.error and r.graph_iri in by_graph:
+                    r.error = (f"{r.path}:0: [file] gives the same meeting IRI as {by_graph[r.graph_iri].path}; "
+                               "rename one of the files")
+                    r.exit_code = C.EXIT_USAGE
+                if not r.error and r.meeting and r.meeting in seen_meeting and not allow_duplicate_meetings:
+                    r.error = (f"{r.path}:0: [file] reports the same meeting ({r.meeting.rsplit('/', 1)[-1]}) as "
+                               f"{seen_meeting[r.meeting]}; pass --allow-duplicate-meetings if both belong in the graph")
+                    r.exit_code = C.EXIT_USAGE
+                if r.error:
+                    result.rejected.append(r)
+                    continue
+                by_graph[r.graph_iri] = r
+                if r.meeting:
+                    seen_meeting.setdefault(r.meeting, Path(r.path).name)
+                if endpoint is not None or (result.rejected and not keep_going):
+                    continue  # remote: written only once the build is known good; local: already failing
+                if writer is None:
+                    gen = NewGeneration(root)
+                    writer = _LocalWriter(gen.store)
+                    _reference(writer, digest, ref_hash)
+                writer.replace(r.graph_iri, r.ntriples)
+                r.ntriples = b""  # written: free it
+            stale = [g for g, (sha, name) in index.items()
+                     if (name in {Path(r.path).name for r in by_graph.values()} and g not in by_graph)
+                     or (prune and name not in names)]
+            if result.rejected and not keep_going:
+                if gen is not None:
+                    gen.discard()
+                return result
+            if not by_graph and not stale and digest == ref_hash and base is not None:
+                return result  # up to date: nothing to publish
+            if endpoint is not None:
+                remote = _RemoteWriter(endpoint)
+                _reference(remote, digest, ref_hash)
+                for g in stale:
+                    remote.drop(g)
+                for g, r in sorted(by_graph.items()):
+                    remote.replace(g, r.ntriples)
+                    r.ntriples = b""
+                result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
+                result.triples = len(endpoint)
+                result.published = True
+                return result
+            if gen is None:
+                gen = NewGeneration(root)
+                writer = _LocalWriter(gen.store)
+                _reference(writer, digest, ref_hash)
+            for g in stale:
+                writer.drop(g)
+            result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
+            result.triples = sum(r.asserted + r.inferred for r in result.built)
             gen.publish()
             result.published = True
         except BaseException:
-            gen.discard()
+            if gen is not None:
+                gen.discard()
             raise
     return result
 
@@ -212,19 +266,13 @@ class _RemoteWriter:
         self.remote.drop_graph(graph)
 
 
-def _apply(writer, digest: str, ref_hash: str | None, stale: list[str], by_graph: dict[str, Converted],
-           result: BuildResult) -> None:
+def _reference(writer, digest: str, ref_hash: str | None) -> None:
+    """Write the ontology and reference graphs when their files changed since the store was built."""
     if digest != ref_hash:
         onto_nt, ref_nt = reference_dataset()
         writer.replace(C.ONTOLOGY_GRAPH, onto_nt)
         marker = f"<{C.REFERENCE_GRAPH}> <{CDO_SHA}> {ox.Literal(digest)} .\n".encode()
         writer.replace(C.REFERENCE_GRAPH, ref_nt + marker)
-    for g in stale:
-        writer.drop(g)
-        result.removed.append(g)
-    for g, r in sorted(by_graph.items()):
-        writer.replace(g, r.ntriples)
-        result.built.append(r)
 
 
 def remove(names: Iterable[str], root: Path) -> list[str]:

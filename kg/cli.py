@@ -46,10 +46,12 @@ def main():
 @click.option("--no-infer", is_flag=True, help="Skip OWL RL inference (faster; fewer triples).")
 @click.option("--endpoint", help="Push to this remote SPARQL query endpoint instead of the embedded store.")
 @click.option("--update-endpoint", help="Its SPARQL Update endpoint (default: …/query → …/update).")
-def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endpoint):
+@click.option("--allow-duplicate-meetings", is_flag=True,
+              help="Keep two reports of the same meeting (same process, session, meeting number, date and part).")
+def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endpoint, allow_duplicate_meetings):
     """Convert report files or folders into the store; all or nothing unless --keep-going."""
     from .build import BuildInputError, build as run
-    from .store import StoreBusy
+    from .store import StoreBusy, StoreUnwritable
     bar = {}
 
     def announce(n):
@@ -65,13 +67,16 @@ def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endp
     remote = RemoteStore(endpoint, update_endpoint) if endpoint else None
     try:
         result = run(paths, store, prune=prune, keep_going=keep_going, jobs=jobs, infer=not no_infer,
-                     tick=tick, announce=announce, endpoint=remote)
+                     tick=tick, announce=announce, endpoint=remote, allow_duplicate_meetings=allow_duplicate_meetings,
+                     notice=lambda m: click.echo(f"kg: {m}", err=True))
     except BuildInputError as exc:
         _fail(str(exc))
     except RemoteError as exc:
         _fail(f"remote store: {exc}")
-    except StoreBusy as exc:
+    except (StoreBusy, StoreUnwritable) as exc:
         _fail(str(exc))
+    except OSError as exc:  # the store's disk went read-only or full mid-build; the previous generation is intact
+        _fail(f"cannot write the store at {store}: {exc.strerror or exc}")
     finally:
         if "b" in bar:
             bar["b"].__exit__(None, None, None)
@@ -90,7 +95,7 @@ def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endp
                                                      else "already up to date")
     click.echo(f"{len(result.built)} built, {len(result.skipped)} unchanged, {len(result.removed)} removed, "
                f"{len(result.rejected)} rejected; store {store} {state}"
-               + (f", {result.triples} quads" if result.published else ""))
+               + (f", {result.triples} quads written" if result.published else ""))
     sys.exit(result.exit_code)
 
 
@@ -280,3 +285,7 @@ def serve(store, host, port, threads, workers, query_timeout, connection_limit, 
     click.echo(f"Serving {endpoint or store} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C to stop", err=True)
     waitress.serve(app, host=host, port=port, threads=threads + workers, ident="cyberdiplo",
                    connection_limit=connection_limit, channel_timeout=idle_timeout, cleanup_interval=min(5, idle_timeout))
+
+
+if __name__ == "__main__":
+    main()

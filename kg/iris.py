@@ -43,9 +43,23 @@ def safe_slug(text: str) -> str:
     return s
 
 
+def folds_away(text: str) -> bool:
+    """Tell whether ASCII folding drops letters of *text* (not only accents, spacing and punctuation).
+
+    'Иванов', '张伟' and '名前' fold to nothing: whatever folding loses must be kept by a hash.
+    """
+    for ch in unicodedata.normalize("NFKD", text):
+        if ord(ch) < 128 or unicodedata.combining(ch) or unicodedata.category(ch)[0] in "PZ":
+            continue
+        return True
+    return False
+
+
 def _lossy(text: str, s: str) -> bool:
     # Lossless when the text is the slug but for case, spaces/hyphens and accents that slug() folds
     # the same way for every spelling a report uses ("Murphy Hall" and "Murphy-Hall" are one person).
+    if folds_away(text):
+        return True
     canon = re.sub(r"[\s\-]+", "-", unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower())
     canon = re.sub(r"[.,'’`]", "", canon).strip("-")
     return canon != s

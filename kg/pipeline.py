@@ -30,6 +30,7 @@ class Converted:
     asserted: int = 0
     inferred: int = 0
     warnings: list[str] = field(default_factory=list)
+    meeting: str = ""  # the meeting's key (kg.store.meeting_key), for numbered meetings of a process
     error: str = ""
     exit_code: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -38,6 +39,19 @@ class Converted:
 def graph_iri(slug: str) -> str:
     """Return the named graph IRI a report's triples live in."""
     return str(ID["graph/" + slug])
+
+
+def _meeting_key(g: Graph) -> str:
+    from rdflib.namespace import RDF
+
+    from .store import meeting_key
+    from .vocab import CDO
+    for ev in g.subjects(RDF.type, CDO.Meeting):
+        session, number, date = g.value(ev, CDO.partOfSession), g.value(ev, CDO.meetingNumber), g.value(ev, CDO.date)
+        if session is not None and number is not None and date is not None:
+            part = g.value(ev, CDO.part)
+            return meeting_key(str(session), str(number), str(date), str(part) if part is not None else None)
+    return ""
 
 
 def convert(path: str, infer: bool = True) -> Converted:
@@ -76,6 +90,7 @@ def convert(path: str, infer: bool = True) -> Converted:
         out.error, out.exit_code = f"{path}:0: [mapping] unsafe IRI {bad[0]!r}", 1
         return out
     out.graph_iri = graph_iri(meeting_slug(report))
+    out.meeting = _meeting_key(g)
     out.ntriples = full.serialize(format="nt", encoding="utf-8")
     out.asserted, out.inferred = len(g), len(extra)
     out.seconds = {"parse": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "infer": t4 - t3,

@@ -11,10 +11,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from . import vocab
-from .iris import mint, safe_slug
+from .iris import folds_away, mint, safe_slug, short_hash, slug
 
 CDO = vocab.CDO
-_PERSON_WORD = re.compile(r"^(?:[A-ZÀ-Þ][\w’'.\-]*|de|da|del|van|von|der|bin|al|el|la|le|di|du|dos)$")
 _QUALIFIED = re.compile(r"^(.*?)\s*\((?:(?:speaking\s+)?(?:for|on behalf of)\s+)?(.*?)\)\s*$", re.I)
 _BEHALF = re.compile(r"on behalf of\s+(.+?)(?:[,;.]|$)", re.I)
 _AT_ORG = re.compile(r"\bat\s+([^,;]+)")
@@ -134,16 +133,32 @@ class Resolver:
         return found
 
 
+_PARTICLES = {"de", "da", "del", "van", "von", "der", "bin", "al", "el", "la", "le", "di", "du", "dos"}
+
+
+def _name_word(w: str) -> bool:
+    # A capitalised word in any script ('Иванов', 'Núñez'), or a letter of a script without case.
+    return w[0].isalpha() and not w[0].islower() and all(c.isalpha() or c in "’'.-" for c in w)
+
+
 def looks_like_person(name: str) -> bool:
-    """Tell whether *name* reads like a person's name: 2 to 5 capitalised words, no digits."""
+    """Tell whether *name* reads like a person's name: 2 to 5 capitalised words (any script), no digits."""
     words = name.split()
-    return 2 <= len(words) <= 5 and all(_PERSON_WORD.match(w) for w in words) and _PERSON_WORD.match(words[0]) \
-        and words[0][0].isupper() and not any(c.isdigit() for c in name)
+    return 2 <= len(words) <= 5 and _name_word(words[0]) and all(_name_word(w) or w in _PARTICLES for w in words) \
+        and not any(c.isdigit() for c in name)
 
 
 def person_iri(name: str) -> URIRef:
-    """Mint a person's IRI from the folded name, so hyphen and space spellings are one person."""
-    return mint("person", safe_slug(" ".join(norm(name).replace("(", "").replace(")", "").split())))
+    """Mint a person's IRI from the folded name, so hyphen and space spellings are one person.
+
+    Letters that ASCII folding drops (Cyrillic, Chinese…) are kept by a hash of the name written
+    the same way: no two different names share an IRI.
+    """
+    folded = " ".join(norm(name).replace("(", "").replace(")", "").split())
+    if folds_away(name):
+        canon = " ".join(re.sub(r"[\-‐–—_]", " ", unicodedata.normalize("NFKC", name).casefold()).split())
+        return mint("person", (slug(folded) + "-" if slug(folded) else "h-") + short_hash(canon))
+    return mint("person", safe_slug(folded))
 
 
 def organization_in(role: str) -> str | None:

@@ -27,10 +27,20 @@ REPORTS_QUERY = """
 PREFIX cdo: <%s>
 SELECT ?g ?sha ?name WHERE { GRAPH ?g { ?r a cdo:Report ; cdo:sha256 ?sha ; cdo:sourcePath ?name } }
 """ % C.ONTOLOGY_NS
+MEETINGS_QUERY = """
+PREFIX cdo: <%s>
+SELECT ?g ?session ?number ?date ?part WHERE { GRAPH ?g {
+  ?e a cdo:Meeting ; cdo:reportedIn ?r ; cdo:partOfSession ?session ; cdo:meetingNumber ?number ; cdo:date ?date .
+  OPTIONAL { ?e cdo:part ?part } } }
+""" % C.ONTOLOGY_NS
 
 
 class StoreBusy(Exception):
     """Raise when another build holds the store's lock."""
+
+
+class StoreUnwritable(Exception):
+    """Raise when the store folder cannot be written (read-only file system, permissions)."""
 
 
 class StoreMissing(Exception):
@@ -56,11 +66,30 @@ def report_index(store: ox.Store) -> dict[str, tuple[str, str]]:
     return {row["g"].value: (row["sha"].value, row["name"].value) for row in store.query(REPORTS_QUERY)}
 
 
+def meeting_key(session: str, number: str, date: str, part: str | None) -> str:
+    """Name one meeting of a process: two reports with the same key report the same meeting."""
+    return f"{session} meeting {number} on {date}" + (f" part {part}" if part else "")
+
+
+def meeting_index(store) -> dict[str, str]:
+    """Return {named graph IRI: meeting key} for every report of a numbered meeting in *store*."""
+    return {row["g"].value: meeting_key(row["session"].value, row["number"].value, row["date"].value,
+                                        row["part"].value if row["part"] is not None else None)
+            for row in store.query(MEETINGS_QUERY)}
+
+
 @contextmanager
 def build_lock(root: Path):
     """Hold the store's build lock, or raise StoreBusy at once if another build has it."""
-    root.mkdir(parents=True, exist_ok=True)
-    fd = os.open(root / "build.lock", os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        # O_CLOEXEC: no program this build starts holds the lock after it (pool workers are spawned, not forked).
+        probe = root / f".write-test-{os.getpid()}"
+        probe.touch()
+        probe.unlink()
+        fd = os.open(root / "build.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        raise StoreUnwritable(f"cannot write the store at {root}: {exc.strerror or exc}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -86,7 +115,9 @@ class NewGeneration:
         self.tmp = root / f"tmp-{self.name}"
         base = current_path(root)
         if base is not None:
-            ox.Store(str(base)).backup(str(self.tmp))
+            # Through a read-only handle: a read-write open would replay and delete the published
+            # generation's write-ahead log and rewrite its MANIFEST under running readers.
+            ox.Store.read_only(str(base)).backup(str(self.tmp))
             self.store = ox.Store(str(self.tmp))
         else:
             self.store = ox.Store(str(self.tmp))

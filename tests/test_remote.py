@@ -57,7 +57,7 @@ def test_cli_build_and_query_through_the_endpoint(oxigraph_server, tmp_path):
     assert bad.exit_code == 2 and "remote store" in bad.output
 
 
-def test_serve_from_the_endpoint_with_the_same_limits(oxigraph_server, tmp_path):
+def test_serve_from_the_endpoint_with_the_same_limits(oxigraph_server, tmp_path, reports_dir):
     build([SAMPLE, MEETING], tmp_path / "lock", endpoint=RemoteStore(oxigraph_server + "/query"))
     app = create_app({"ENDPOINT": oxigraph_server + "/query", "QUERY_TIMEOUT": 2.0, "STORE": str(tmp_path / "none")})
     client = app.test_client()

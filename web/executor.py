@@ -3,8 +3,8 @@
 Neither pyoxigraph nor rdflib can stop a running query, so every step of a user's query (the gate,
 the engine, collecting and serializing the answer) runs in a pre-started process that holds the
 store open read-only. A worker:
-- dies with the web process (PR_SET_PDEATHSIG; workers are started from one long-lived thread,
-  because the kernel ties that signal to the thread that forked);
+- dies with the web process (PR_SET_PDEATHSIG; every worker is started from one thread that lives
+  as long as the process, because the kernel sends that signal when the *thread* that forked ends);
 - drops network access where the kernel allows (a new network namespace), as a second line behind
   the gate's refusal of SERVICE, and reports whether it could;
 - is capped in memory (RLIMIT_DATA: the engine aborts on a failed allocation, and the worker is
@@ -27,7 +27,6 @@ import threading
 from dataclasses import dataclass
 
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
-PR_SET_PDEATHSIG = 1
 
 
 class QueryTimeout(Exception):
@@ -73,14 +72,6 @@ class Answer:
     media_type: str
     truncated: bool
     cut_by: str
-
-
-def die_with_parent() -> None:
-    """Ask the kernel to SIGKILL this process when the thread that started it ends (Linux only)."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):  # not Linux: the parent's own shutdown kills workers
-        pass
 
 
 def isolate_network() -> bool:
@@ -139,9 +130,8 @@ def answer(store, req: Request, cap: int, byte_cap: int):
 
 
 def _worker(conn, store_path: str, cap: int, byte_cap: int, memory: int, isolate: bool, parent: int) -> None:
-    die_with_parent()
-    if os.getppid() != parent:  # the parent died before the signal was armed
-        os._exit(1)
+    from kg.procs import die_with_parent
+    die_with_parent(parent)
     os.environ["RUST_BACKTRACE"] = "0"
     isolated = isolate_network() if isolate else False
     import pyoxigraph as ox
@@ -155,6 +145,25 @@ def _worker(conn, store_path: str, cap: int, byte_cap: int, memory: int, isolate
         except (EOFError, OSError):
             return
         conn.send(answer(store, req, cap, byte_cap))
+
+
+_SPAWNS: queue.Queue | None = None
+_SPAWN_LOCK = threading.Lock()
+
+
+def _spawner() -> queue.Queue:
+    """Return the queue of the thread that starts every worker of this process (started once, never ends)."""
+    global _SPAWNS
+    with _SPAWN_LOCK:
+        if _SPAWNS is None:
+            _SPAWNS = queue.Queue()
+
+            def loop(jobs: queue.Queue) -> None:
+                while True:
+                    jobs.get()()
+
+            threading.Thread(target=loop, args=(_SPAWNS,), name="kg-query-workers", daemon=True).start()
+        return _SPAWNS
 
 
 class Executor:
@@ -171,29 +180,25 @@ class Executor:
         self.closed = False
         self.isolated: bool | None = None
         self.ready = threading.Event()
-        self._spawns: queue.Queue = queue.Queue()
-        self._thread = threading.Thread(target=self._supervise, name="kg-query-workers", daemon=True)
-        self._thread.start()
         for _ in range(workers):
             self._want()
 
-    # -- starting and retiring workers (always from the one supervisor thread) ------------------
+    # -- starting and retiring workers (always from the one spawner thread) ----------------------
     def _want(self) -> None:
         with self.lock:
             self.starting += 1
-        self._spawns.put(1)
+        _spawner().put(self._spawn_one)
 
-    def _supervise(self) -> None:
-        while (item := self._spawns.get()) is not None:
-            try:
-                worker = None if self.closed else self._start()
-            except Exception:  # a worker that cannot start is retried on the next request
-                worker = None
-            with self.lock:
-                self.starting -= 1
-            if worker is not None:
-                self._release(*worker)
-            self.ready.set()
+    def _spawn_one(self) -> None:
+        try:
+            worker = None if self.closed else self._start()
+        except Exception:  # a worker that cannot start is retried on the next request
+            worker = None
+        with self.lock:
+            self.starting -= 1
+        if worker is not None:
+            self._release(*worker)
+        self.ready.set()
 
     def _start(self):
         parent, child = self.ctx.Pipe()
@@ -269,7 +274,6 @@ class Executor:
     def close(self) -> None:
         """Stop idle workers now and busy ones when their query ends (a running answer is not cut off)."""
         self.closed = True
-        self._spawns.put(None)
         while True:
             try:
                 proc, conn = self.idle.get_nowait()
