@@ -134,6 +134,7 @@ def _worker(conn, store_path: str, cap: int, byte_cap: int, memory: int, isolate
     die_with_parent(parent)
     os.environ["RUST_BACKTRACE"] = "0"
     isolated = isolate_network() if isolate else False
+    os.nice(10)  # pages (in the web process) come first when runaway queries compete for the cores
     import pyoxigraph as ox
     store = ox.Store.read_only(store_path)
     if memory:
@@ -168,6 +169,8 @@ def _spawner() -> queue.Queue:
 
 class Executor:
     """A small pool of killable query workers over one store generation."""
+
+    GRACE = 0.25  # seconds a query may wait for a worker to come free
 
     def __init__(self, store_path: str, workers: int = 2, row_cap: int = 10_000, isolate: bool = True,
                  byte_cap: int = 16 << 20, memory: int = 1 << 30):
@@ -237,8 +240,11 @@ class Executor:
     # -- running -----------------------------------------------------------------------------
     def run(self, req: Request, timeout: float):
         """Run *req* in an idle worker; raise Busy, QueryTimeout, QueryTooBig, QueryRefused or QueryFailed."""
-        try:  # while workers are (re)starting, wait a little for one; otherwise never queue
-            proc, conn = self.idle.get(timeout=min(timeout, 10.0)) if self.starting else self.idle.get_nowait()
+        # Wait for the first workers to start; after that, only a moment (a worker finishing a cheap
+        # query): a busy pool answers 503 at once instead of queueing requests on web threads.
+        wait = self.GRACE if self.ready.is_set() else min(timeout, 30.0)
+        try:
+            proc, conn = self.idle.get(timeout=wait)
         except queue.Empty:
             raise Busy("all query workers are busy") from None
         try:
