@@ -46,9 +46,12 @@ def main():
 @click.option("--no-infer", is_flag=True, help="Skip OWL RL inference (faster; fewer triples).")
 @click.option("--endpoint", help="Push to this remote SPARQL query endpoint instead of the embedded store.")
 @click.option("--update-endpoint", help="Its SPARQL Update endpoint (default: …/query → …/update).")
+@click.option("--accept-partial", is_flag=True,
+              help="Build reports that end early (no closing disclaimer, cut mid-sentence), marked partial in the graph.")
 @click.option("--allow-duplicate-meetings", is_flag=True,
               help="Keep two reports of the same meeting (same process, session, meeting number, date and part).")
-def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endpoint, allow_duplicate_meetings):
+def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endpoint, accept_partial,
+          allow_duplicate_meetings):
     """Convert report files or folders into the store; all or nothing unless --keep-going."""
     from .build import BuildInputError, build as run
     from .store import StoreBusy, StoreUnwritable
@@ -68,6 +71,7 @@ def build(paths, store, prune, keep_going, jobs, no_infer, endpoint, update_endp
     try:
         result = run(paths, store, prune=prune, keep_going=keep_going, jobs=jobs, infer=not no_infer,
                      tick=tick, announce=announce, endpoint=remote, allow_duplicate_meetings=allow_duplicate_meetings,
+                     accept_partial=accept_partial,
                      notice=lambda m: click.echo(f"kg: {m}", err=True))
     except BuildInputError as exc:
         _fail(str(exc))

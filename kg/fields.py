@@ -38,6 +38,19 @@ def key(text: str) -> str:
     return re.sub(r"\s+", " ", t).casefold()
 
 
+def heading_is(text: str, name: str) -> bool:
+    """Tell whether a line is the heading *name*, alone or glued to its subtitle ('Session at a glanceSummary, …').
+
+    Case and spacing do not matter; a glued subtitle starts with a capital right after the name.
+    """
+    k = key(text)
+    if k == name:
+        return True
+    plain = re.sub(r"\s+", " ", strip_bold(text).strip().lstrip("#").strip())
+    return (plain[: len(name)].casefold() == name and len(plain) > len(name)
+            and plain[len(name)].isupper() and plain[len(name) - 1].isalpha())
+
+
 def is_item(text: str) -> bool:
     """Tell whether *text* is a list item ('– x', '- x', '• x', '* x')."""
     return bool(_ITEM.match(text))
@@ -68,8 +81,9 @@ def subsections(body: list[Line], names: set[str]) -> list[tuple[str, list[Line]
     out: list[tuple[str, list[Line]]] = []
     for ln in body:
         k = key(ln.text)
-        if k in names:
-            out.append((k, []))
+        name = k if k in names else next((n for n in names if heading_is(ln.text, n)), None)
+        if name is not None:
+            out.append((name, []))
         elif out:
             out[-1][1].append(ln)
     return out

@@ -28,7 +28,7 @@ _AGENDA = re.compile(r"\bagenda\s+item\s+(\d{1,3})\b", re.I)
 def meeting_slug(report: Report) -> str:
     """Return the event's IRI segment: the file name's slug, starting with the event's date."""
     stem = safe_slug(Path(report.path).stem)
-    day = report.start.date().isoformat()
+    day = report.day.isoformat()
     return stem if stem.startswith(day) else f"{day}-{stem}"
 
 
@@ -98,6 +98,7 @@ class Mapper:
         self.event_and_process()
         self.speakers()
         self.transcript()
+        self.summary_sentences()
         self.arguments()
         self.findings()
         self.takeaways()
@@ -111,18 +112,21 @@ class Mapper:
         processes = [t for t in self.res.mentions(blurb) if t in self.res.mechanisms]
         webinar = "webinar" in r.title.lower()
         cls = CDO.Webinar if webinar else CDO.Meeting
-        label = f"{r.title} ({r.start.date().isoformat()})"
+        label = f"{r.title} ({r.day.isoformat()})"
         session_no = _first_int(_SESSION, blurb)
         meeting_no = _first_int(_MEETING, blurb)
         process = processes[0] if processes else None
         if not webinar and process and session_no:
             label = f"{self.res.label(process)}, session {session_no}" + (f", meeting {meeting_no}" if meeting_no else "") \
-                + f" ({r.start.date().isoformat()})"
+                + f" ({r.day.isoformat()})"
         self.unit(ev, cls, label, r.title_line)
         self.add(ev, CDO.title, r.title)
-        self.g.add((ev, CDO.startTime, Literal(r.start.isoformat(), datatype=XSD.dateTime)))
-        self.g.add((ev, CDO.endTime, Literal(r.end.isoformat(), datatype=XSD.dateTime)))
-        self.g.add((ev, CDO.date, Literal(r.start.date().isoformat(), datatype=XSD.date)))
+        if r.start is not None:  # a report with no date line gives the day only
+            self.g.add((ev, CDO.startTime, Literal(r.start.isoformat(), datatype=XSD.dateTime)))
+            self.g.add((ev, CDO.endTime, Literal(r.end.isoformat(), datatype=XSD.dateTime)))
+        self.g.add((ev, CDO.date, Literal(r.day.isoformat(), datatype=XSD.date)))
+        self.text(ev, CDO.alternativeTitle, r.alt_title)
+        self.text(ev, CDO.eventDescription, r.description)
         self.text(ev, CDO.summary, r.summary)
         self.text(ev, CDO.overallPurpose, r.purpose)
         self.text(ev, CDO.overallTone, r.tone)
@@ -171,6 +175,10 @@ class Mapper:
         self.g.add((rep, CDO.reportOf, ev))
         if r.disclaimer:
             self.add(rep, CDO.disclaimer, r.disclaimer.text)
+        if r.layout:
+            self.add(rep, CDO.layout, r.layout)
+        if r.partial:
+            self.g.add((rep, CDO.partial, Literal(True)))
 
     def participation(self, name: str) -> URIRef:
         iri = self.actor(name)
@@ -220,11 +228,32 @@ class Mapper:
             self.g.add((i, CDO.order, Literal(n, datatype=XSD.integer)))
             self.g.add((i, CDO.inEvent, self.event))
             self.add(i, CDO.text, t.text)
+            if t.first:
+                self.g.add((i, CDO.firstLine, Literal(t.first, datatype=XSD.integer)))
+                self.g.add((i, CDO.lastLine, Literal(t.last, datatype=XSD.integer)))
             if t.speaker:
                 self.add(i, CDO.speakerLabel, t.speaker)
                 who = self.actor(t.speaker)
                 if who is not None:
                     self.g.add((i, CDO.speaker, who))
+
+    def summary_sentences(self) -> None:
+        """Link each summary sentence to the transcript turns whose lines it cites (none cited: no link)."""
+        if not any(s.cited for s in self.r.sentences):
+            return
+        spans = [(t.first, t.last, self.node("intervention", n)) for n, t in enumerate(self.r.turns, start=1)]
+        for k, s in enumerate(self.r.sentences, start=1):
+            node = self.node("summary-sentence", k)
+            self.unit(node, CDO.SummarySentence, s.text, s.line)
+            self.add(node, CDO.text, s.text)
+            self.g.add((node, CDO.order, Literal(k, datatype=XSD.integer)))
+            self.g.add((self.event, CDO.summarySentence, node))
+            for lo, hi in s.cited:
+                for n in range(lo, hi + 1):
+                    self.g.add((node, CDO.citedLine, Literal(n, datatype=XSD.integer)))
+                for first, last, turn in spans:
+                    if first <= hi and lo <= last:
+                        self.g.add((node, CDO.citesTurn, turn))
 
     def arguments(self) -> None:
         self.by_title: dict[str, list[tuple[URIRef, URIRef | None]]] = {}

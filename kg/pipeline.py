@@ -30,6 +30,7 @@ class Converted:
     asserted: int = 0
     inferred: int = 0
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what the reader noticed (no date line, a partial report…)
     meeting: str = ""  # the meeting's key (kg.store.meeting_key), for numbered meetings of a process
     error: str = ""
     exit_code: int = 0
@@ -54,7 +55,7 @@ def _meeting_key(g: Graph) -> str:
     return ""
 
 
-def convert(path: str, infer: bool = True) -> Converted:
+def convert(path: str, infer: bool = True, accept_partial: bool = False) -> Converted:
     """Convert the report at *path*; never raises for bad input (the error is in the result)."""
     t0 = time.perf_counter()
     try:
@@ -63,7 +64,8 @@ def convert(path: str, infer: bool = True) -> Converted:
         return Converted(path, "", error=f"{path}:0: [file] cannot read: {exc.strerror}", exit_code=2)
     out = Converted(path, hashlib.sha256(data).hexdigest())
     try:
-        report = parse_file(path, data)
+        report = parse_file(path, data, accept_partial)
+        out.notices = list(report.warnings)
         t1 = time.perf_counter()
         g = map_report(report, default_resolver(), data)
         t2 = time.perf_counter()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass
@@ -30,6 +30,8 @@ class Turn:
     speaker: str
     text: str
     line: int
+    first: int = 0  # the transcript lines (1-based, within the transcript section) this turn spans
+    last: int = 0
 
 
 @dataclass
@@ -117,15 +119,31 @@ class Section:
 
 
 @dataclass
+class Sentence:
+    """A summary sentence, its text without citations, and the transcript lines it cites."""
+
+    text: str
+    line: int
+    cited: list[tuple[int, int]] = field(default_factory=list)  # inclusive (first, last) transcript line ranges
+
+
+@dataclass
 class Report:
     """Everything one report says."""
 
     path: str
     title: str
     title_line: int
-    start: datetime
-    end: datetime
+    day: date
+    start: datetime | None
+    end: datetime | None
     date_line: int
+    layout: str = ""
+    alt_title: Text | None = None
+    description: Text | None = None
+    partial: bool = False
+    warnings: list[str] = field(default_factory=list)
+    sentences: list[Sentence] = field(default_factory=list)
     summary: Text | None = None
     key_points: list[tuple[str, Text]] = field(default_factory=list)
     purpose: Text | None = None

@@ -35,7 +35,7 @@ def graph_of(data: bytes, name: str = SAMPLE.name, drop=(CDO.sha256,)):
     (b"\x00\x01\x02" * 100, 1, "file", "binary"),
     ("Title\n\n10 Jul 2025 14:00h - 17:00h\n\nSession at a glance\n".encode("utf-16"), 1, "file", "UTF-16"),
     (TEXT.encode()[:400] + b"\xff" + TEXT.encode()[400:], 1 + TEXT.encode()[:400].count(b"\n"), "file", "not UTF-8"),
-    (b"Just some notes\nabout a meeting\n", 2, "session at a glance", "required section"),
+    (b"Just some notes\nabout a meeting\n", 2, "layout", "fits no known report layout"),
     (TEXT.split("Session transcript")[0].encode(), 0, "session transcript", "required section"),
     (TEXT.replace("4 Dec 2024 10:00h - 13:00h", "sometime in December").encode(), 1, "header", "date line"),
     (TEXT.replace("4 Dec 2024 10:00h", "31 Feb 2024 10:00h").encode(), 3, "header", "impossible date"),

@@ -98,9 +98,25 @@ def meeting_view(iri: str) -> dict:
     takeaways = _rows(f"""SELECT ?kind ?text WHERE {{ ?t cdo:inEvent {e} ; a ?k ; cdo:text ?text ; cdo:order ?o .
         ?k rdfs:subClassOf cdo:Takeaway ; rdfs:label ?kind }} ORDER BY ?kind ?o""")
     chart = bar_chart([(s["name"], float(s["seconds"])) for s in speakers if s["seconds"]], "seconds")
-    return {"speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
+    return {"summary": summary_sentences(e), "speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
             "network": network(names, [(x["a"], x["b"], x["kind"]) for x in edges]), "chart": chart,
             "takeaways": takeaways}
+
+
+def summary_sentences(e: str) -> list[dict]:
+    """The summary's sentences in order, each with the transcript turns it cites (speaker, lines, text)."""
+    found = _rows(f"""SELECT ?s ?o ?text ?turn ?n ?first ?last ?who ?said WHERE {{
+        {e} cdo:summarySentence ?s . ?s cdo:order ?o ; cdo:text ?text .
+        OPTIONAL {{ ?s cdo:citesTurn ?turn . ?turn cdo:order ?n ; cdo:firstLine ?first ; cdo:lastLine ?last ; cdo:text ?said .
+                   OPTIONAL {{ ?turn cdo:speakerLabel ?who }} }} }}""")
+    out: dict[str, dict] = {}
+    for r in found:
+        s = out.setdefault(r["s"], {"order": int(r["o"]), "text": r["text"], "turns": {}})
+        if r["turn"]:
+            s["turns"][r["turn"]] = {"iri": r["turn"], "n": int(r["n"]), "lines": f"{r['first']}" + (
+                f"–{r['last']}" if r["last"] != r["first"] else ""), "who": r["who"] or "", "said": r["said"]}
+    return [dict(s, turns=sorted(s["turns"].values(), key=lambda t: t["n"]))
+            for s in sorted(out.values(), key=lambda s: s["order"])]
 
 
 def positions_of(where: str) -> list[dict]:
