@@ -55,7 +55,7 @@ def _meeting_key(g: Graph) -> str:
     return ""
 
 
-def convert(path: str, infer: bool = True, accept_partial: bool = False) -> Converted:
+def convert(path: str, infer: bool = True, accept_partial: bool = False, reasoner: str = "compiled") -> Converted:
     """Convert the report at *path*; never raises for bad input (the error is in the result)."""
     t0 = time.perf_counter()
     try:
@@ -76,7 +76,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False) -> Conv
             out.error = f"{path}:0: [validation] the report's graph does not conform to the shapes:\n{outcome.text()}"
             out.exit_code = 1
             return out
-        extra = entailments(g) if infer else Graph()
+        extra = entailments(g, reasoner) if infer else Graph()
         t4 = time.perf_counter()
     except ReportError as exc:
         out.error, out.exit_code = str(exc), 2
