@@ -121,46 +121,29 @@ def remove(names, store):
 @click.argument("sparql")
 @STORE_OPTION
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
-def query(sparql, store, fmt):
+@click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 86400),
+              help="Seconds before the query is stopped (exit 2), as the endpoint's deadline.")
+def query(sparql, store, fmt, timeout):
     """Run a SPARQL query (text, @file or - for stdin) over all graphs of the store."""
-    import pyoxigraph as ox
+    from .query import QueryTimeout, run
+    from .store import current_path
     if sparql == "-":
         sparql = sys.stdin.read()
     elif sparql.startswith("@"):
         sparql = Path(sparql[1:]).read_text(encoding="utf-8")
-    st = _open(store)
+    _open(store)  # a clear message when there is no store
     try:
-        results = st.query(sparql, use_default_graph_as_union=True, prefixes=C.PREFIXES)
+        out, note = run(str(current_path(store)), sparql, fmt, timeout)
     except SyntaxError as exc:
         _fail(f"SPARQL syntax error: {exc}")
-    if isinstance(results, (bool, ox.QueryBoolean)):
-        click.echo("true" if bool(results) else "false")
-        return
-    if isinstance(results, ox.QueryTriples):
-        sys.stdout.buffer.write(results.serialize(format=ox.RdfFormat.TURTLE) or b"")
-        return
-    if fmt != "table":
-        rf = {"csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV, "json": ox.QueryResultsFormat.JSON}[fmt]
-        sys.stdout.buffer.write(results.serialize(format=rf) or b"")
-        return
-    names = [v.value for v in results.variables]
-    rows = [[_cell(sol[n]) for n in names] for sol in results]
-    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
-    click.echo(" | ".join(n.ljust(w) for n, w in zip(names, widths)))
-    click.echo("-+-".join("-" * w for w in widths))
-    for r in rows:
-        click.echo(" | ".join(c[:w].ljust(w) for c, w in zip(r, widths)))
-    click.echo(f"({len(rows)} rows)", err=True)
-
-
-def _cell(term) -> str:
-    if term is None:
-        return ""
-    v = term.value
-    for prefix, ns in C.PREFIXES.items():
-        if type(term).__name__ == "NamedNode" and v.startswith(ns):
-            return f"{prefix}:{v[len(ns):]}"
-    return v.replace("\n", " ")
+    except QueryTimeout as exc:
+        _fail(str(exc))
+    except RuntimeError as exc:
+        _fail(f"query failed: {exc}", C.EXIT_INVALID)
+    sys.stdout.buffer.write(out)
+    sys.stdout.buffer.flush()
+    if note:
+        click.echo(note, err=True)
 
 
 @main.command()

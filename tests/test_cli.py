@@ -81,3 +81,15 @@ def test_remove(tmp_path):
     res = run("remove", SAMPLE.name, "--store", root)
     assert res.exit_code == 0 and "removed" in res.output
     assert "arguments      0" in run("stats", "--store", root).output
+
+
+def test_query_timeout_stops_a_runaway_and_exits_2(sample_store):
+    import subprocess
+    import sys
+    import time
+    t = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "kg.cli", "query", "--store", str(sample_store), "--timeout", "1.5",
+                           "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2 and "ran longer than 1.5 s and was stopped" in proc.stderr
+    assert time.monotonic() - t < 15  # before: no timeout, ten minutes until killed
