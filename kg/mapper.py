@@ -186,7 +186,7 @@ class Mapper:
         p = self.node("participation", key)
         if (p, RDF.type, CDO.Participation) not in self.g:
             bare = re.sub(r"\s*\(.*\)$", "", name)
-            self.unit(p, CDO.Participation, f"{bare} at {self.r.title[:80]}", None)
+            self.unit(p, CDO.Participation, f"{bare} at {_short(self.r.title, 80)}", None)
             self.g.add((p, CDO.inEvent, self.event))
             if iri is not None:
                 self.g.add((p, CDO.participant, iri))
@@ -288,7 +288,8 @@ class Mapper:
                     self.add(arg, prop, t.text)
             self.by_title.setdefault(norm(a.title), []).append((arg, who))
             s = stances.classify(a.title)
-            holder = self.res.label(who) if who is not None else b.name
+            # A person the reference data lacks is labelled in this graph (never by the IRI's slug).
+            holder = str(self.g.value(who, RDFS.label) or self.res.label(who)) if who is not None else b.name
             self.unit(pos, CDO.Position, f"{holder}: {s.stance.replace('-', ' ')} {s.object_text}", a.line)
             self.g.add((pos, CDO.derivedFrom, arg))
             self.g.add((pos, CDO.inEvent, self.event))
@@ -367,7 +368,7 @@ class Mapper:
             self.text(node, CDO.explanation, q.explanation)
             if q.speakers:
                 self.add(node, CDO.speakerLabel, q.speakers.text)
-                for name in split_names(q.speakers.text):
+                for name in split_names(q.speakers.text, lambda n: self.res.lookup(n) is not None):
                     who = self.actor(name)
                     if who is not None:
                         self.g.add((node, CDO.askedBy, who))
@@ -400,8 +401,12 @@ def _first_int(rx: re.Pattern, text: str) -> int | None:
 
 
 def _short(text: str, n: int = 200) -> str:
+    """Shorten *text* to at most *n* characters, at a word boundary, with an ellipsis."""
     text = " ".join(text.split())
-    return text if len(text) <= n else text[: n - 1] + "…"
+    if len(text) <= n:
+        return text
+    cut = text[: n - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,;:-") + "…"
 
 
 def map_report(report: Report, resolver: Resolver, data: bytes) -> Graph:

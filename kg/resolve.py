@@ -70,6 +70,7 @@ class Resolver:
         for k, cls in ((CDO.State, (CDO.MemberState, CDO.ObserverState)),
                        (CDO.Group, (CDO.RegionalGroup, CDO.NegotiatingGroup, CDO.AdHocGroup)),
                        (CDO.Mechanism, (CDO.Mechanism,)), (CDO.Office, (CDO.Office,)), (CDO.Person, (CDO.Person,)),
+                       (CDO.Organization, (CDO.Organization,)),
                        (CDO.Instrument, (CDO.ThematicGroup, CDO.Directory, CDO.Fund, CDO.Portal, CDO.Programme,
                                          CDO.Framework))):
             if types & set(cls):
@@ -105,7 +106,7 @@ class Resolver:
         """Resolve a speaker name such as 'Viet Nam', 'Nigeria (African Group)', 'Chair' or a person."""
         name = re.sub(r"\s+", " ", name).strip()
         whole = self.names.get(norm(name))
-        if whole and whole[1] in (CDO.State, CDO.Group, CDO.Person):
+        if whole and whole[1] in (CDO.State, CDO.Group, CDO.Person, CDO.Organization):
             return Actor(whole[0], whole[1], name)
         m = _QUALIFIED.match(name)
         if m and m.group(1):
@@ -170,11 +171,26 @@ def organization_in(role: str) -> str | None:
     return org if 1 < len(org) <= 120 else None
 
 
-def split_names(text: str) -> list[str]:
-    """Split 'A and B', 'A, B and C' into names, unless a qualifier in brackets holds the separators."""
-    if "(" in text:
-        return [text]
-    return [p.strip() for p in re.split(r",\s*|\s+and\s+|\s*&\s*", text) if p.strip()]
+def split_names(text: str, known=lambda name: False) -> list[str]:
+    """Split 'A and B', 'A, B and C' into names, unless a qualifier in brackets holds the separators.
+
+    Whole names *known* to the reference data are kept whole, however many 'and's they hold
+    ('Trinidad and Tobago', 'United Kingdom of Great Britain and Northern Ireland').
+    """
+    if "(" in text or known(text):
+        return [text.strip()]
+    out: list[str] = []
+    for part in (p.strip() for p in re.split(r",\s*", text)):
+        words = [w.strip() for w in re.split(r"\s+and\s+|\s*&\s*", part) if w.strip()]
+        i = 0
+        while i < len(words):
+            for j in range(len(words), i, -1):  # the longest run of pieces that names someone known
+                name = " and ".join(words[i:j])
+                if j == i + 1 or known(name):
+                    out.append(name)
+                    i = j
+                    break
+    return [n for n in out if n]
 
 
 @lru_cache(maxsize=1)
