@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import statistics
 import subprocess
 import sys
 import tempfile

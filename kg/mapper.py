@@ -13,8 +13,8 @@ from . import stance as stances
 from .iris import mint, safe_slug, slug
 from .reader import clean_text
 from .report import Report, Text
-from .resolve import Resolver, norm, organization_in, person_iri, split_names
-from .vocab import CDO, ID, STANCE, TOPIC, TOPIC_SCHEME, bind
+from .resolve import Resolver, norm, organization_in, split_names
+from .vocab import CDO, STANCE, TOPIC, TOPIC_SCHEME, bind
 
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
                                         "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "

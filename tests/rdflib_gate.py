@@ -1,8 +1,7 @@
-"""Decide, on the parsed query and before anything runs, whether a user's SPARQL may run at all."""
+"""The gate as it was before issue #12 (rdflib's parser and algebra), kept as a reference for tests/test_gate_differential.py."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pyparsing import ParseException
@@ -10,16 +9,9 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+from web.gate import Refused, decode_escapes  # the same refusal and escape reading as the new gate
+
 _MAX_DEPTH = 200
-
-
-class Refused(Exception):
-    """The query may not run: *status* is the HTTP status to answer with."""
-
-    def __init__(self, status: int, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.status, self.message, self.line, self.column = status, message, line, column
 
 
 @dataclass(frozen=True)
@@ -28,19 +20,6 @@ class Checked:
 
     text: str
     form: str
-
-
-def decode_escapes(text: str) -> str:
-    """Apply SPARQL's \\u / \\U escapes to the whole text, as the grammar says they are applied before parsing.
-
-    Both the gate and the engine then read the same characters: '\\u0053ERVICE' is SERVICE to both.
-    """
-    def sub(m: re.Match) -> str:
-        cp = int(m.group(1) or m.group(2), 16)
-        if 0xD800 <= cp <= 0xDFFF or cp > 0x10FFFF:
-            raise Refused(400, "invalid \\u escape in the query")
-        return chr(cp)
-    return _ESCAPE.sub(sub, text)
 
 
 def _depth(text: str) -> int:

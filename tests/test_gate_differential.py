@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import itertools
 import random
-import socket
-import threading
 
 import pyoxigraph as ox
 import pytest
@@ -20,34 +18,14 @@ from kg import constants as C
 from web import gate
 
 from . import rdflib_gate
-
-
-class Oracle:
-    """A loopback listener that counts connections (counted before the connection is closed)."""
-
-    def __init__(self):
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.port = self.sock.getsockname()[1]
-        self.hits = 0
-        threading.Thread(target=self._run, daemon=True).start()
-
-    def _run(self):
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.hits += 1
-            conn.close()
+from .test_web_security import Listener
 
 
 @pytest.fixture(scope="module")
 def oracle():
-    o = Oracle()
+    o = Listener()
     yield o
-    o.sock.close()
+    o.close()
 
 
 @pytest.fixture(scope="module")

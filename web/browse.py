@@ -65,10 +65,10 @@ def home():
 
 
 def home_data() -> dict:
-    figures = rows(f"""SELECT
+    figures = rows("""SELECT
       (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?a) AS ?arguments)
-      (COUNT(DISTINCT ?pos) AS ?positions) WHERE {{
-      {{ ?r a cdo:Report }} UNION {{ ?e a cdo:Event }} UNION {{ ?a a cdo:Argument }} UNION {{ ?pos a cdo:Position }} }}""")[0]
+      (COUNT(DISTINCT ?pos) AS ?positions) WHERE {
+      { ?r a cdo:Report } UNION { ?e a cdo:Event } UNION { ?a a cdo:Argument } UNION { ?pos a cdo:Position } }""")[0]
     figures["states"] = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?p cdo:participant ?s . ?s a cdo:State }")[0]["n"]
     figures["triples"] = len(db.store())
     events = rows("""SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) WHERE { ?e a cdo:Event ; rdfs:label ?l ; cdo:date ?d }

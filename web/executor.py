@@ -26,6 +26,8 @@ import socket
 import threading
 from dataclasses import dataclass
 
+from . import gate
+
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 
 
@@ -45,12 +47,7 @@ class Busy(Exception):
     """No worker is free right now."""
 
 
-class QueryRefused(Exception):
-    """The gate refused the query: HTTP status, message, position."""
-
-    def __init__(self, status: int, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.status, self.message, self.line, self.column = status, message, line, column
+QueryRefused = gate.Refused  # the gate's refusal, raised again in the web process with the worker's payload
 
 
 @dataclass(frozen=True)
@@ -100,7 +97,6 @@ def answer(store, req: Request, cap: int, byte_cap: int):
 
     from kg import constants as C
 
-    from . import gate
     from .results import collect, serialize
     try:
         checked = gate.check(req.text)
@@ -298,7 +294,6 @@ class RemoteExecutor:
     def run(self, req: Request, timeout: float):
         from kg.remote import RemoteError, RemoteTimeout
 
-        from . import gate
         from .results import collect, serialize
         try:
             gate.check(req.text)
