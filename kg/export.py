@@ -21,6 +21,10 @@ class Format:
     quads: bool
 
 
+# Prefixes written into Turtle, TriG and JSON-LD: not 'id:', whose local names ('meeting/2025-…/argument/7')
+# would need every slash escaped; such IRIs read better written out in full.
+SERIAL_PREFIXES = {p: ns for p, ns in C.PREFIXES.items() if p != "id"}
+
 # The one table of formats: the CLI's --format, the web app's Accept / suffix negotiation.
 FORMATS = {f.name: f for f in (
     Format("turtle", "text/turtle", ".ttl", ox.RdfFormat.TURTLE, False),
@@ -45,10 +49,10 @@ def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | No
             quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
         else:
             quads = store.quads_for_pattern(None, None, None, None)
-        ox.serialize(quads, out, f.rdf_format, prefixes=C.PREFIXES if f.rdf_format != ox.RdfFormat.N_QUADS else None)
+        ox.serialize(quads, out, f.rdf_format, prefixes=SERIAL_PREFIXES if f.rdf_format != ox.RdfFormat.N_QUADS else None)
     else:
         ox.serialize(_triples(store, graph), out, f.rdf_format,
-                     prefixes=C.PREFIXES if f.rdf_format == ox.RdfFormat.TURTLE else None)
+                     prefixes=SERIAL_PREFIXES if f.rdf_format == ox.RdfFormat.TURTLE else None)
 
 
 def describe(store: ox.Store, iri: str, out: IO[bytes], fmt: str = "turtle") -> None:
@@ -58,4 +62,4 @@ def describe(store: ox.Store, iri: str, out: IO[bytes], fmt: str = "turtle") -> 
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None)}
     rdf_format = f.rdf_format if not f.quads or f.rdf_format == ox.RdfFormat.JSON_LD else ox.RdfFormat.TURTLE
     ox.serialize(sorted(triples, key=str), out, rdf_format,
-                 prefixes=C.PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else None)
+                 prefixes=SERIAL_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else None)

@@ -79,8 +79,9 @@ def test_a_researcher_clicks_through_in_a_real_browser(server):
     browser = _chrome()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
+        from selenium.webdriver.support.ui import WebDriverWait
         browser.get(server + "/")
-        assert "UN cyber diplomacy" in browser.page_source
+        WebDriverWait(browser, 20).until(lambda b: "UN cyber diplomacy" in b.page_source)  # a loaded CI machine is slow
         browser.save_screenshot(str(SCREENSHOTS / "1-home.png"))
         browser.find_element(By.LINK_TEXT, "Query").click()
         browser.find_element(By.PARTIAL_LINK_TEXT, "Who backed a thematic group on international law").click()

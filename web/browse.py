@@ -86,7 +86,8 @@ def home_data() -> dict:
 
 def _search_index() -> list[tuple[str, str, str]]:
     def make():
-        found = rows("""SELECT DISTINCT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel ?l . FILTER(isIRI(?s)) }""")
+        found = rows("""SELECT DISTINCT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel|cdo:iso3166Alpha3 ?l .
+                        FILTER(isIRI(?s)) }""")
         return [(r["s"], r["l"], norm(r["l"])) for r in found]
     return cached("search", make)
 
@@ -156,7 +157,11 @@ def resource():
 
 
 def _wants() -> object | None:
-    best = request.accept_mimetypes.best_match(["text/html"] + [f.media_type for f in VIEWS.values()])
+    """The format the request asks for (None: HTML); 406 when it accepts none we serve (RDF/XML, say)."""
+    offered = ["text/html"] + [f.media_type for f in VIEWS.values()]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None and request.accept_mimetypes:
+        abort(406, description="this page is served as HTML, Turtle, JSON-LD or N-Triples")
     return next((f for f in VIEWS.values() if f.media_type == best), None)
 
 
@@ -207,12 +212,16 @@ def build_view(iri: str, out_quads) -> dict:
     page = min(max(1, request.args.get("page", 1, type=int)), 10**6)  # no offset past what a store can hold
     size = current_app.config["PAGE_SIZE"]
     counts = rows(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {ox.NamedNode(iri)} }} GROUP BY ?p ORDER BY DESC(?n)")
-    incoming = rows(f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(iri)} }} ORDER BY ?p ?s
+    # STRLEN first: IRIs that differ in a trailing number sort as numbers (turn 3 before turn 11).
+    incoming = rows(f"""SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {ox.NamedNode(iri)} }} ORDER BY ?p STRLEN(STR(?s)) ?s
                         LIMIT {size + 1} OFFSET {(page - 1) * size}""")
     more = len(incoming) > size
     iris = {o.value for objs in outgoing.values() for o in objs if isinstance(o, ox.NamedNode)}
     iris |= set(outgoing) | set(types) | {r["s"] for r in incoming} | {r["p"] for r in incoming} | {c["p"] for c in counts}
-    view = {"iri": iri, "label": label(iri), "types": types, "definition": definition,
+    neighbours = _neighbours(iri, types)
+    iris |= {v for v in neighbours.values() if v}
+    view = {"iri": iri, "label": label(iri), "types": types, "definition": definition, "neighbours": neighbours,
+            "pager": lambda n: _page_url(iri, n),
             "outgoing": sorted(outgoing.items(), key=lambda kv: label(kv[0])), "incoming": incoming[:size],
             "incoming_counts": counts, "page": page, "more": more, "labels": labels_for(iris),
             "fold": 600, "domain": None}
@@ -231,6 +240,27 @@ def build_view(iri: str, out_quads) -> dict:
     elif CDO + "Person" in kinds:
         view["domain"] = ("person", pictures.person_view(iri))
     return view
+
+
+def _page_url(iri: str, page: int) -> str:
+    """The URL of another page of this entity's incoming links (keeping iri= on /resource pages)."""
+    if iri.startswith(C.DATA_NS):
+        return "/id/" + quote(iri[len(C.DATA_NS):], safe="/-._~") + f"?page={page}"
+    return url_for("browse.resource", iri=iri, page=page)
+
+
+def _neighbours(iri: str, types: list[str]) -> dict:
+    """The previous and next transcript turn or argument of the same event, by cdo:order."""
+    if not {CDO + "Intervention", CDO + "Argument"} & set(types):
+        return {}
+    node = ox.NamedNode(iri)
+    found = rows(f"""SELECT ?o ?other ?n WHERE {{ {node} cdo:order ?o ; cdo:inEvent ?e ; a ?k .
+        VALUES ?k {{ cdo:Intervention cdo:Argument }}
+        ?other cdo:inEvent ?e ; a ?k ; cdo:order ?n . FILTER(?n = ?o - 1 || ?n = ?o + 1) }}""")
+    out = {"prev": None, "next": None}
+    for r in found:
+        out["prev" if int(r["n"]) < int(r["o"]) else "next"] = r["other"]
+    return out
 
 
 @bp.route("/ontology")

@@ -98,7 +98,8 @@ def meeting_view(iri: str) -> dict:
     takeaways = _rows(f"""SELECT ?kind ?text WHERE {{ ?t cdo:inEvent {e} ; a ?k ; cdo:text ?text ; cdo:order ?o .
         ?k rdfs:subClassOf cdo:Takeaway ; rdfs:label ?kind }} ORDER BY ?kind ?o""")
     chart = bar_chart([(s["name"], float(s["seconds"])) for s in speakers if s["seconds"]], "seconds")
-    return {"summary": summary_sentences(e), "speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
+    slug = iri.rstrip("/").rsplit("/", 1)[-1]
+    return {"summary": summary_sentences(e), "export": f"/export/meeting/{slug}", "speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
             "network": network(names, [(x["a"], x["b"], x["kind"]) for x in edges]), "chart": chart,
             "takeaways": takeaways}
 

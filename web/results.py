@@ -14,8 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg import constants as C
-from kg.export import FORMATS
+from kg.export import FORMATS, SERIAL_PREFIXES
 
 # The one table of result formats: name → media type (SELECT/ASK); graphs use kg.export.FORMATS.
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -115,7 +114,7 @@ def serialize(result: Result, fmt: str) -> tuple[bytes, str]:
         f = GRAPH_FORMATS[fmt]
         triples = [ox.Triple(_ox(s), _ox(p), _ox(o)) for s, p, o in result.triples]
         out = io.BytesIO()
-        ox.serialize(triples, out, f.rdf_format, prefixes=C.PREFIXES if fmt == "turtle" else None)
+        ox.serialize(triples, out, f.rdf_format, prefixes=SERIAL_PREFIXES if fmt == "turtle" else None)
         return out.getvalue(), f.media_type
     if fmt == "json":
         if result.form == "ASK":

@@ -19,6 +19,7 @@ _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 def install(app: Flask) -> None:
     @app.after_request
     def headers(resp: Response) -> Response:
+        cacheable(resp)
         resp.headers["Content-Security-Policy"] = CSP
         resp.headers["X-Content-Type-Options"] = "nosniff"
         resp.headers["X-Frame-Options"] = "DENY"
@@ -28,6 +29,24 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["href"] = href
     app.jinja_env.filters["local"] = local_path
     app.jinja_env.filters["kind"] = term_kind
+
+
+def cacheable(resp: Response) -> None:
+    """ETag, Cache-Control and gzip for finished GET answers (the data change only when a build publishes)."""
+    if request.method != "GET" or resp.status_code != 200 or resp.is_streamed or resp.direct_passthrough:
+        return
+    resp.headers.setdefault("Cache-Control", "public, max-age=60")
+    resp.add_etag()
+    resp.make_conditional(request)
+    if resp.status_code != 200:
+        return
+    body = resp.get_data()
+    textual = resp.mimetype.startswith("text/") or resp.mimetype.endswith(("json", "xml", "turtle", "triples", "quads"))
+    if len(body) > 1400 and textual and "gzip" in request.headers.get("Accept-Encoding", ""):
+        import gzip
+        resp.set_data(gzip.compress(body, 5))
+        resp.headers["Content-Encoding"] = "gzip"
+        resp.headers["Vary"] = ", ".join(v for v in (resp.headers.get("Vary"), "Accept-Encoding") if v)
 
 
 def term_kind(t) -> str:
@@ -45,6 +64,11 @@ def local_path(iri: str) -> str | None:
     return None
 
 
+# Standard vocabularies: their terms are not described in our store, so they link to their own IRI.
+VOCABULARIES = tuple(ns for p, ns in C.PREFIXES.items()
+                     if p in ("rdf", "rdfs", "owl", "xsd", "skos", "dcterms", "org", "foaf", "schema", "prov"))
+
+
 def href(iri: str) -> str | None:
     """Return a safe link target for *iri*: our own path, an http(s) URL, or None (render as text only)."""
     if not isinstance(iri, str) or _CONTROL.search(iri.strip()) or iri != iri.strip():
@@ -54,6 +78,8 @@ def href(iri: str) -> str | None:
         return mine
     if iri.startswith(C.BASE) or iri.startswith(C.ONTOLOGY_NS):
         return "/resource?iri=" + quote(iri, safe="")
+    if iri.startswith(VOCABULARIES) and not any(c in iri for c in "\"'<> "):
+        return iri  # the vocabulary's own page (a known namespace, never an arbitrary target)
     if _SCHEME.match(iri):
         return "/resource?iri=" + quote(iri, safe="")  # browse it here; never an open redirect
     return None

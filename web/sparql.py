@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from kg import constants as C
 
@@ -152,6 +152,9 @@ def endpoint():
     try:
         text = _query_text()
         if text is None:
+            if request.accept_mimetypes.best_match(["text/turtle", "text/html"]) == "text/html" \
+                    and request.accept_mimetypes["text/html"] > request.accept_mimetypes["text/turtle"]:
+                return redirect(url_for("sparql.page"), 303)  # a person: the query page
             return service_description()
         formats = {"SELECT": _negotiate("SELECT"), "ASK": _negotiate("ASK"), "CONSTRUCT": _negotiate("CONSTRUCT")}
         answer = execute(text, formats, _dataset())

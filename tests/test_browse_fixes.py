@@ -1,0 +1,83 @@
+"""Browser fixes from issue #11: no broken links, turns in order with neighbours, honest content negotiation,
+readable Turtle, caching and compression, search by ISO code."""
+
+from __future__ import annotations
+
+import gzip
+
+import pytest
+
+from kg.build import build
+from web import create_app, db
+
+from .conftest import SAMPLE
+
+MEETING = "/id/meeting/2024-12-04-oewg-10th-session-meeting-3"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    root = tmp_path_factory.mktemp("browse") / "store"
+    assert build([SAMPLE], root).published
+    db.reset()
+    yield create_app({"STORE": str(root), "PAGE_SIZE": 3}).test_client()
+    db.reset()
+
+
+def test_sparql_in_a_browser_is_the_query_page_and_the_description_otherwise(client):
+    r = client.get("/sparql", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/query")
+    for accept in ("text/turtle", "*/*", None):
+        r = client.get("/sparql", headers={"Accept": accept} if accept else {})
+        assert r.status_code == 200 and r.mimetype == "text/turtle"
+
+
+def test_turns_have_neighbours_and_speakers_list_turns_in_number_order(client):
+    html = client.get(f"{MEETING}/intervention/2").get_data(as_text=True)
+    assert f'href="{MEETING}/intervention/1"' in html and f'href="{MEETING}/intervention/3"' in html
+    html = client.get(f"{MEETING}/argument/1").get_data(as_text=True)
+    assert f'href="{MEETING}/argument/2"' in html
+
+
+def test_paging_keeps_the_iri_on_resource_pages(client):
+    from urllib.parse import quote
+    iri = "https://w3id.org/cyberdiplo/ontology#Argument"
+    html = client.get("/resource?iri=" + quote(iri, safe="")).get_data(as_text=True)
+    assert "next →" in html
+    nxt = html.split("next →")[0].rsplit('href="', 1)[1].split('"')[0].replace("&amp;", "&")
+    assert "iri=" in nxt and client.get(nxt).status_code == 200
+
+
+def test_standard_vocabulary_terms_link_to_their_own_iri(client):
+    html = client.get("/id/state/KEN").get_data(as_text=True)
+    assert 'href="http://www.w3.org/2004/02/skos/core#prefLabel"' in html
+    assert "/resource?iri=http%3A%2F%2Fwww.w3.org%2F2004%2F02%2Fskos" not in html
+
+
+def test_meeting_page_links_its_exports(client):
+    html = client.get(MEETING).get_data(as_text=True)
+    link = "/export/meeting/2024-12-04-oewg-10th-session-meeting-3?format=turtle"
+    assert link in html and client.get(link).status_code == 200
+
+
+def test_formats_we_do_not_serve_are_406(client):
+    assert client.get("/id/state/KEN", headers={"Accept": "application/rdf+xml"}).status_code == 406
+    assert client.get("/id/state/KEN", headers={"Accept": "text/html"}).status_code == 200
+
+
+def test_turtle_writes_no_escaped_slashes(client):
+    ttl = client.get(f"{MEETING}.ttl").get_data(as_text=True)
+    assert "\\/" not in ttl and "@prefix cdo:" in ttl
+
+
+def test_pages_carry_etags_answer_304_and_compress(client):
+    r = client.get("/id/state/KEN")
+    assert r.headers["ETag"] and "max-age" in r.headers["Cache-Control"]
+    assert client.get("/id/state/KEN", headers={"If-None-Match": r.headers["ETag"]}).status_code == 304
+    z = client.get("/id/state/KEN", headers={"Accept-Encoding": "gzip"})
+    assert z.headers["Content-Encoding"] == "gzip" and gzip.decompress(z.data) == r.data
+
+
+def test_search_finds_iso_codes(client):
+    html = client.get("/search?q=VNM").get_data(as_text=True)
+    assert "Viet Nam" in html
