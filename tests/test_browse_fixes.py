@@ -81,3 +81,31 @@ def test_pages_carry_etags_answer_304_and_compress(client):
 def test_search_finds_iso_codes(client):
     html = client.get("/search?q=VNM").get_data(as_text=True)
     assert "Viet Nam" in html
+
+
+def test_a_crawl_from_home_to_depth_3_finds_no_broken_internal_link(client):
+    import re
+    from urllib.parse import urljoin, urlsplit
+    seen, frontier, broken = {"/"}, ["/"], []
+    for depth in range(3):
+        nxt = []
+        for url in frontier:
+            r = client.get(url)
+            if r.status_code >= 400:
+                broken.append((url, r.status_code))
+                continue
+            if r.mimetype != "text/html":
+                r.close()  # a download: its status is what matters here
+                continue
+            for href in re.findall(r'href="([^"#]+)', r.get_data(as_text=True)):
+                href = href.replace("&amp;", "&")
+                target = urljoin(url, href)
+                if urlsplit(target).netloc or not target.startswith("/") or target in seen:
+                    continue  # external: standard vocabularies link to their own IRI
+                if target.startswith("/export/graph"):
+                    continue  # the whole-graph download streams; it is tested on its own
+                seen.add(target)
+                nxt.append(target)
+        frontier = nxt[:600]
+    assert len(seen) > 100
+    assert not broken, broken[:20]

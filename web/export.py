@@ -24,11 +24,11 @@ def _stream(store, fmt: str, graph: str | None):
     r, w = os.pipe()
 
     def write():
-        with os.fdopen(w, "wb") as out:
-            try:
+        try:  # the client may go away mid-download: the pipe breaks on a write or on the final flush
+            with os.fdopen(w, "wb") as out:
                 dump(store, out, fmt, graph)
-            except BrokenPipeError:
-                pass
+        except BrokenPipeError:
+            pass
 
     t = threading.Thread(target=write, daemon=True)
     t.start()
