@@ -360,6 +360,7 @@ class Mapper:
                 who = self.actor(c.speaker.text)
                 if who is not None:
                     self.g.add((node, CDO.speaker, who))
+                self.spoken_for(node, c.speaker.text)
         for n, q in enumerate(self.r.questions, start=1):
             node = self.node("question", n)
             self.unit(node, CDO.FollowUpQuestion, q.text, q.line)
@@ -372,6 +373,13 @@ class Mapper:
                     who = self.actor(name)
                     if who is not None:
                         self.g.add((node, CDO.askedBy, who))
+                    self.spoken_for(node, name)
+
+    def spoken_for(self, node: URIRef, name: str) -> None:
+        """Record the group a speaker named 'Nigeria (African Group)' spoke for on what they said."""
+        group = self.res.speaker(name, self.chair).on_behalf_of
+        if group is not None:
+            self.g.add((node, CDO.onBehalfOf, group))
 
     def full_report(self) -> None:
         if self.r.full_text:

@@ -86,3 +86,17 @@ def test_labels_are_names_and_whole_words(mapped):
             text = str(g.value(s, RDFS.label))
             if text.endswith("…"):
                 assert text[:-1].split()[-1] in words, text  # cut between words
+
+
+def test_the_group_spoken_for_is_kept_on_comments_and_questions():
+    text = SAMPLE.read_text(encoding="utf-8")
+    tail = text[text.index("Thought provoking comments"):]
+    changed = text[: text.index("Thought provoking comments")] + tail.replace(
+        "Speaker\n\nEstonia", "Speaker\n\nKenya (African Group)", 1).replace("Speaker\n\nVietnam", "Speaker\n\nKenya (African Group)", 1)
+    assert changed.count("Kenya (African Group)") == 2
+    data = changed.encode("utf-8")
+    g = map_report(parse_file(SAMPLE.name, data), default_resolver(), data)
+    african = URIRef(C.DATA_NS + "group/african-group")
+    for cls in (CDO.ThoughtProvokingComment, CDO.FollowUpQuestion):
+        node = next(g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), cls))
+        assert (node, CDO.onBehalfOf, african) in g, cls
