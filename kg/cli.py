@@ -101,7 +101,7 @@ def build(paths, store, prune, keep_going, jobs, no_infer, reasoner, endpoint, u
                                                      else "already up to date")
     click.echo(f"{len(result.built)} built, {len(result.skipped)} unchanged, {len(result.removed)} removed, "
                f"{len(result.rejected)} rejected; store {store} {state}"
-               + (f", {result.triples} quads written" if result.published else ""))
+               + (f", {result.triples} quads of reports written" if result.published else ""))
     sys.exit(result.exit_code)
 
 
