@@ -60,6 +60,55 @@ def describe(store: ox.Store, iri: str, out: IO[bytes], fmt: str = "turtle") -> 
     f = FORMATS[fmt]
     node = ox.NamedNode(iri)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None)}
-    rdf_format = f.rdf_format if not f.quads or f.rdf_format == ox.RdfFormat.JSON_LD else ox.RdfFormat.TURTLE
+    if f.rdf_format == ox.RdfFormat.JSON_LD:
+        out.write(compact_jsonld(triples))
+        return
+    rdf_format = f.rdf_format if not f.quads else ox.RdfFormat.TURTLE
     ox.serialize(sorted(triples, key=str), out, rdf_format,
                  prefixes=SERIAL_PREFIXES if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.JSON_LD) else None)
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def jsonld_context() -> dict:
+    """The JSON-LD @context of the project: its prefixes (published at /context.jsonld, inlined in documents)."""
+    return {"@context": dict(SERIAL_PREFIXES)}
+
+
+def _curie(iri: str) -> str:
+    for prefix, ns in SERIAL_PREFIXES.items():
+        local = iri[len(ns):]
+        if iri.startswith(ns) and local and ":" not in local and "/" not in local and "#" not in local:
+            return f"{prefix}:{local}"
+    return iri
+
+
+def compact_jsonld(triples) -> bytes:
+    """Write triples as compact JSON-LD: one node object per subject, CURIEs, the context inlined.
+
+    pyoxigraph writes expanded JSON-LD only; a reader that expands this gets the same triples.
+    The context is inlined rather than referenced, so no reader has to fetch anything.
+    """
+    import json
+    nodes: dict[str, dict] = {}
+    for t in sorted(triples, key=str):
+        s = t.subject.value if isinstance(t.subject, ox.NamedNode) else "_:" + t.subject.value
+        node = nodes.setdefault(s, {"@id": _curie(s) if not s.startswith("_:") else s})
+        o = t.object
+        if isinstance(o, ox.NamedNode):
+            value = {"@id": _curie(o.value)}
+        elif isinstance(o, ox.BlankNode):
+            value = {"@id": "_:" + o.value}
+        elif o.language:
+            value = {"@value": o.value, "@language": o.language}
+        elif o.datatype.value != XSD_STRING:
+            value = {"@value": o.value, "@type": _curie(o.datatype.value)}
+        else:
+            value = o.value
+        key = "@type" if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" else _curie(t.predicate.value)
+        if key == "@type":
+            value = value["@id"]
+        node.setdefault(key, []).append(value)
+    doc = {**jsonld_context(), "@graph": list(nodes.values())}
+    return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")

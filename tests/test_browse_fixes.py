@@ -109,3 +109,19 @@ def test_a_crawl_from_home_to_depth_3_finds_no_broken_internal_link(client):
         frontier = nxt[:600]
     assert len(seen) > 100
     assert not broken, broken[:20]
+
+
+def test_json_ld_is_compact_with_its_context_and_means_the_same_triples(client):
+    import json
+
+    from rdflib import Graph
+    compact = client.get("/id/state/KEN.jsonld")
+    doc = json.loads(compact.data)
+    assert doc["@context"]["skos"] == "http://www.w3.org/2004/02/skos/core#"
+    node = doc["@graph"][0]
+    assert node["@id"] == "state:KEN" and "skos:prefLabel" in node
+    turtle = client.get("/id/state/KEN.ttl").get_data(as_text=True)
+    a = Graph().parse(data=compact.get_data(as_text=True), format="json-ld")
+    b = Graph().parse(data=turtle, format="turtle")
+    assert len(a) == len(b) > 5 and set(a) == set(b)
+    assert json.loads(client.get("/context.jsonld").data)["@context"] == doc["@context"]

@@ -37,6 +37,13 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(export.bp)
     app.add_url_rule("/.well-known/void", "void", export.well_known_void)
 
+    @app.route("/context.jsonld")
+    def context():
+        import json
+
+        from kg.export import jsonld_context
+        return app.response_class(json.dumps(jsonld_context(), indent=1), mimetype="application/ld+json")
+
     @app.route("/favicon.ico")
     def favicon():
         return app.send_static_file("favicon.svg"), 200, {"Content-Type": "image/svg+xml"}
