@@ -153,11 +153,12 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
             index, ref_hash, meetings = report_index(existing), _stored_reference_hash(existing), meeting_index(existing)
             del existing
         names = {f.name for f in files}
+        known = set(index.values())
         stored_by_sha = {sha: name for sha, name in index.values()}
         todo, first_of = [], {}
         for f in files:
             sha = _sha(f)
-            if (sha, f.name) in set(index.values()):
+            if (sha, f.name) in known:
                 result.skipped.append(str(f))
             elif sha in stored_by_sha and (stored_by_sha[sha] in names or not prune):
                 result.skipped.append(str(f))
@@ -198,9 +199,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 if endpoint is not None or (result.rejected and not keep_going):
                     continue  # remote: written only once the build is known good; local: already failing
                 if writer is None:
-                    gen = NewGeneration(root)
-                    writer = _LocalWriter(gen.store)
-                    _reference(writer, digest, ref_hash)
+                    gen, writer = _open_generation(root, digest, ref_hash)
                 writer.replace(r.graph_iri, r.ntriples)
                 r.ntriples = b""  # written: free it
             stale = [g for g, (sha, name) in index.items()
@@ -225,9 +224,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 result.published = True
                 return result
             if gen is None:
-                gen = NewGeneration(root)
-                writer = _LocalWriter(gen.store)
-                _reference(writer, digest, ref_hash)
+                gen, writer = _open_generation(root, digest, ref_hash)
             for g in stale:
                 writer.drop(g)
             result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
@@ -268,6 +265,14 @@ class _RemoteWriter:
 
     def drop(self, graph: str) -> None:
         self.remote.drop_graph(graph)
+
+
+def _open_generation(root: Path, digest: str, ref_hash: str | None) -> tuple[NewGeneration, "_LocalWriter"]:
+    """Start the new generation (with the reference graphs brought up to date) and its writer."""
+    gen = NewGeneration(root)
+    writer = _LocalWriter(gen.store)
+    _reference(writer, digest, ref_hash)
+    return gen, writer
 
 
 def _reference(writer, digest: str, ref_hash: str | None) -> None:

@@ -57,7 +57,7 @@ PREFIXES = {
 
 # Limits on untrusted input.
 # A build worker needs about 250 bytes of RSS per byte of a report dense in arguments (measured:
-# 2.2 MB → 549 MiB), so this cap bounds a worker at about 1.1 GiB; real reports are 130-150 KB.
+# 2.2 MB → 536 MiB), so this cap bounds a worker at about 1.1 GiB; real reports are 130-150 KB.
 MAX_REPORT_BYTES = 4 * 1024 * 1024    # refuse larger report files before reading them
 MAX_LINE_CHARS = 1_000_000            # refuse a line longer than this
 INFER_SECONDS = 120.0                 # owlrl budget per report

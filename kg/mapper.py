@@ -191,9 +191,7 @@ class Mapper:
             if iri is not None:
                 self.g.add((p, CDO.participant, iri))
         self.add(p, CDO.speakerLabel, name)
-        group = self.res.speaker(name, self.chair).on_behalf_of
-        if group is not None:
-            self.g.add((p, CDO.onBehalfOf, group))
+        self.spoken_for(p, name)
         return p
 
     def speakers(self) -> None:
