@@ -211,4 +211,4 @@ def test_meeting_ontology_shapes_and_void_exports(client):
 def test_static_assets_are_local(client):
     html = client.get("/").get_data(as_text=True)
     assert "http://" not in html.split("<main>")[0] and "https://" not in html.split("<main>")[0]
-    assert client.get("/static/style.css").status_code == 200 and client.get("/static/app.js").status_code == 200
+    assert client.get("/static/style.css").status_code == 200 and client.get("/static/vendor/ui.js").status_code == 200

@@ -8,14 +8,15 @@ from collections import defaultdict
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from kg import constants as C
 from kg.export import FORMATS, describe
 from kg.resolve import norm
 
-from . import db, pictures
-from .security import checked_iri
+from . import alignment as align
+from . import db, pictures, terms
+from .security import checked_iri, href
 
 bp = Blueprint("browse", __name__)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -33,6 +34,9 @@ def label(iri: str) -> str:
     for p in LABELS:
         for q in db.store().quads_for_pattern(node, ox.NamedNode(p), None, None):
             return q.object.value
+    known = terms.bundled().get(iri)
+    if known and known[0]:
+        return known[0]
     tail = iri.rstrip("/").replace("#", "/").rsplit("/", 1)[-1]
     return tail or iri
 
@@ -84,35 +88,86 @@ def home_data() -> dict:
     return dict(figures=figures, events=events, states=states, targets=targets, groups=groups, topics=topics)
 
 
-def _search_index() -> list[tuple[str, str, str]]:
+def _search_index() -> list[tuple[str, str, str, str]]:
     def make():
         found = rows("""SELECT DISTINCT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel|cdo:iso3166Alpha3 ?l .
                         FILTER(isIRI(?s)) }""")
-        return [(r["s"], r["l"], norm(r["l"])) for r in found]
+        return [(r["s"], r["l"], norm(r["l"]), norm(r["l"]).replace(" ", "")) for r in found]
     return cached("search", make)
 
 
-def search_labels(text: str, limit: int = 50) -> list[dict]:
-    """Rank labels matching *text*, case- and accent-insensitively: exact, prefix, word prefix, substring."""
+def rank_labels(text: str) -> list[tuple[str, str]]:
+    """Every IRI whose label matches *text*, best first, with the label that matched.
+
+    Case, accents, punctuation and spaces do not count ("vietnam" finds "Viet Nam"); an exact
+    match ranks first, then a prefix, a word prefix, a substring."""
     q = norm(text)
     if not q:
         return []
+    squashed = q.replace(" ", "")
     best: dict[str, tuple] = {}
-    for iri, lab, key in _search_index():
-        if q not in key:
+    for iri, lab, key, flat in _search_index():
+        if q in key:
+            rank = 0 if key == q else 1 if key.startswith(q) else 2 if (" " + q) in (" " + key) else 3
+        elif squashed in flat:
+            rank = 0 if flat == squashed else 1 if flat.startswith(squashed) else 3
+        else:
             continue
-        rank = 0 if key == q else 1 if key.startswith(q) else 2 if (" " + q) in (" " + key) else 3
         cand = (rank, len(key), lab)
         if iri not in best or cand < best[iri]:
             best[iri] = cand
-    ranked = sorted(best.items(), key=lambda kv: (kv[1], kv[0]))[:limit]
-    return [{"iri": iri, "label": label(iri), "matched": c[2]} for iri, c in ranked]
+    return [(iri, c[2]) for iri, c in sorted(best.items(), key=lambda kv: (kv[1], kv[0]))]
+
+
+def search_labels(text: str, limit: int = 50) -> list[dict]:
+    return [{"iri": iri, "label": label(iri), "matched": m} for iri, m in rank_labels(text)[:limit]]
+
+
+def describe_hit(iri: str, matched: str) -> dict:
+    """A search hit: label, most specific type, a snippet of its description, its link."""
+    from .sparql import prefixed_name
+    node = ox.NamedNode(iri)
+    st = db.store()
+    types = [q.object.value for q in st.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, None)]
+    shown = terms.most_specific(sorted(set(types)))[0]
+    snippet = ""
+    for p in DEFINITIONS:
+        for q in st.quads_for_pattern(node, ox.NamedNode(p), None, None):
+            snippet = q.object.value
+            break
+        if snippet:
+            break
+    if len(snippet) > 200:
+        snippet = snippet[:200].rsplit(" ", 1)[0] + "…"
+    own = label(iri)
+    return {"iri": iri, "label": own, "matched": matched if matched != own else "", "type": ", ".join(label(t) for t in shown[:2]),
+            "snippet": snippet, "href": href(iri), "curie": prefixed_name(iri)}
+
+
+SEARCH_PAGE = 25
+
+
+def search_page(text: str, page: int, size: int) -> dict:
+    ranked = rank_labels(text)
+    pages = max(1, -(-len(ranked) // size))
+    page = min(max(1, page), pages)
+    hits = [describe_hit(iri, m) for iri, m in ranked[(page - 1) * size: page * size]]
+    return {"query": text, "total": len(ranked), "page": page, "pages": pages, "results": hits}
 
 
 @bp.route("/search")
 def search():
     text = request.args.get("q", "")[:200]
-    return render_template("browse/search.html", q=text, results=search_labels(text))
+    found = search_page(text, request.args.get("page", 1, type=int), SEARCH_PAGE)
+    return render_template("browse/search.html", q=text, **found)
+
+
+@bp.route("/search.json")
+def search_json():
+    """The same search as JSON (the editor completes names from it)."""
+    text = request.args.get("q", "")[:200]
+    size = min(max(1, request.args.get("limit", SEARCH_PAGE, type=int)), 100)
+    return jsonify(search_page(text, request.args.get("page", 1, type=int), size))
 
 
 PAGE_CACHE_SIZE = 1024
@@ -217,13 +272,18 @@ def build_view(iri: str, out_quads) -> dict:
                         LIMIT {size + 1} OFFSET {(page - 1) * size}""")
     more = len(incoming) > size
     iris = {o.value for objs in outgoing.values() for o in objs if isinstance(o, ox.NamedNode)}
+    folded = terms.fold(outgoing)
+    shown_types, implied_types = terms.most_specific(types)
+    iris |= {a for _, _, also in folded for a in also}
     iris |= set(outgoing) | set(types) | {r["s"] for r in incoming} | {r["p"] for r in incoming} | {c["p"] for c in counts}
     neighbours = _neighbours(iri, types)
     iris |= {v for v in neighbours.values() if v}
-    view = {"iri": iri, "label": label(iri), "types": types, "definition": definition, "neighbours": neighbours,
+    labels = labels_for(iris)
+    view = {"iri": iri, "label": label(iri), "types": shown_types, "implied_types": implied_types, "definition": definition, "neighbours": neighbours,
             "pager": lambda n: _page_url(iri, n),
-            "outgoing": sorted(outgoing.items(), key=lambda kv: label(kv[0])), "incoming": incoming[:size],
-            "incoming_counts": counts, "page": page, "more": more, "labels": labels_for(iris),
+            "outgoing": sorted(folded, key=lambda row: labels[row[0]].casefold()), "incoming": incoming[:size],
+            "incoming_counts": counts, "page": page, "more": more, "labels": labels,
+            "definitions": {i: d for i in iris if (d := terms.bundled().get(i, ("", ""))[1])},
             "fold": 600, "domain": None}
     kinds = set(types)
     if kinds & {CDO + "Meeting", CDO + "Webinar"}:
@@ -276,4 +336,18 @@ def ontology():
 
 @bp.route("/alignment")
 def alignment():
-    return render_template("browse/alignment.html", svg=pictures.alignment_svg())
+    def make():
+        found = align.state_pairs()
+        actors = {p.a for p in found} | {p.b for p in found}
+        return {"svg": pictures.alignment_svg(), "source": align.SOURCE,
+                "network": align.network_data(found, labels_for(actors), {a: href(a) for a in actors})}
+    return render_template("browse/alignment.html", **cached("alignment", make))
+
+
+@bp.route("/alignment/pair")
+def alignment_pair():
+    """Open the query that lists the arguments behind one pair of the matrix or the network."""
+    a, b = checked_iri(request.args.get("a")), checked_iri(request.args.get("b"))
+    event = request.args.get("event")
+    query = align.pair_query(a, b, checked_iri(event) if event else None)
+    return redirect(url_for("sparql.page", query=query), 303)

@@ -12,7 +12,8 @@ from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
-from . import db
+from . import alignment, db
+from .security import href
 
 STANCE_AXIS = """OPTIONAL { ?s skos:broader ?axisNode . ?axisNode skos:prefLabel ?axis0 }
                  BIND(COALESCE(?axis0, ?stanceLabel) AS ?axis)"""
@@ -47,14 +48,14 @@ def bar_chart(items: list[tuple[str, float]], unit: str) -> str:
 
 
 def network(nodes: dict[str, str], edges: list[tuple[str, str, str]]) -> str:
-    """A circular network: nodes {iri: label}; edges (from, to, 'agree'|'disagree')."""
+    """A circular network (the picture without scripts): nodes {iri: label}; edges (from, to, 'agree'|'disagree'|'mixed')."""
     if not nodes:
         return ""
-    size, r = 520, 190
+    size, r, margin = 520, 190, 150  # the margin leaves room for whole labels left and right
     order = sorted(nodes, key=lambda k: nodes[k])
     pos = {k: (size / 2 + r * math.cos(2 * math.pi * i / len(order) - math.pi / 2),
                size / 2 + r * math.sin(2 * math.pi * i / len(order) - math.pi / 2)) for i, k in enumerate(order)}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="0 0 {size} {size}" role="img" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="network" viewBox="{-margin} 0 {size + 2 * margin} {size}" role="img" '
              f'aria-label="agreement and disagreement network">']
     for a, b, kind in sorted(set(edges)):
         if a in pos and b in pos and a != b:
@@ -65,7 +66,7 @@ def network(nodes: dict[str, str], edges: list[tuple[str, str, str]]) -> str:
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="7" class="node"><title>{escape(nodes[k])}</title></circle>')
         anchor = "start" if x >= size / 2 else "end"
         dx = 10 if x >= size / 2 else -10
-        parts.append(f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="axis">{escape(nodes[k][:28])}</text>')
+        parts.append(f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor}" class="axis">{escape(nodes[k])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -92,15 +93,17 @@ def meeting_view(iri: str) -> dict:
         ?f cdo:inEvent {e} ; a ?k . VALUES ?top {{ cdo:Agreement cdo:Difference }} ?k rdfs:subClassOf ?top ; rdfs:label ?kind .
         OPTIONAL {{ ?f cdo:title ?t0 }} OPTIONAL {{ ?f cdo:summary ?s0 }} BIND(COALESCE(?t0, ?s0) AS ?t)
         OPTIONAL {{ ?f cdo:involves ?p . ?p skos:prefLabel|rdfs:label ?pl }} }} GROUP BY ?f ?kind ORDER BY ?kind""")
-    edges = _rows(f"""SELECT DISTINCT ?a ?b ?kind WHERE {{ ?arg cdo:inEvent {e} ; cdo:madeBy ?a .
-        {{ ?arg cdo:agreedWith ?b BIND("agree" AS ?kind) }} UNION {{ ?arg cdo:disagreedWith ?b BIND("disagree" AS ?kind) }} }}""")
+    found = alignment.pairs(iri)
     names = {s["who"]: s["name"] for s in speakers if s["who"]}
+    actors = {p.a for p in found} | {p.b for p in found}
+    names.update({a: _label(a) for a in actors if a not in names})
     takeaways = _rows(f"""SELECT ?kind ?text WHERE {{ ?t cdo:inEvent {e} ; a ?k ; cdo:text ?text ; cdo:order ?o .
         ?k rdfs:subClassOf cdo:Takeaway ; rdfs:label ?kind }} ORDER BY ?kind ?o""")
     chart = bar_chart([(s["name"], float(s["seconds"])) for s in speakers if s["seconds"]], "seconds")
     slug = iri.rstrip("/").rsplit("/", 1)[-1]
     return {"summary": summary_sentences(e), "export": f"/export/meeting/{slug}", "speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
-            "network": network(names, [(x["a"], x["b"], x["kind"]) for x in edges]), "chart": chart,
+            "network": network({a: names[a] for a in actors}, [(p.a, p.b, p.kind) for p in found]), "chart": chart,
+            "network_data": alignment.network_data(found, names, {a: href(a) for a in actors}, iri), "source": alignment.SOURCE,
             "takeaways": takeaways}
 
 
@@ -138,14 +141,15 @@ def state_view(iri: str) -> dict:
         ?g rdfs:label ?label }} ORDER BY ?label""")
     spoke_for = _rows(f"""SELECT DISTINCT ?g ?label ?event WHERE {{ ?part cdo:participant {s} ; cdo:onBehalfOf ?g ; cdo:inEvent ?event .
         ?g rdfs:label ?label }}""")
-    relations = _rows(f"""SELECT ?other (SAMPLE(?l) AS ?label) (SUM(?a) AS ?agree) (SUM(?d) AS ?disagree) WHERE {{
-        {{ ?arg cdo:madeBy {s} ; cdo:agreedWith ?other BIND(1 AS ?a) BIND(0 AS ?d) }} UNION
-        {{ ?arg cdo:madeBy {s} ; cdo:disagreedWith ?other BIND(0 AS ?a) BIND(1 AS ?d) }} UNION
-        {{ ?arg cdo:madeBy ?other ; cdo:agreedWith {s} BIND(1 AS ?a) BIND(0 AS ?d) }} UNION
-        {{ ?arg cdo:madeBy ?other ; cdo:disagreedWith {s} BIND(0 AS ?a) BIND(1 AS ?d) }}
-        ?other skos:prefLabel|rdfs:label ?l }} GROUP BY ?other ORDER BY DESC(?agree)""")
+    relations = []
+    for pair in alignment.pairs():
+        if iri in (pair.a, pair.b):
+            other = pair.b if pair.a == iri else pair.a
+            relations.append({"other": other, "label": _label(other), "href": alignment.pair_url(pair.a, pair.b),
+                              **{k: pair.count(k) for k in alignment.KINDS}})
+    relations.sort(key=lambda r: (-r["agree"], r["label"]))
     return {"positions": positions_of(f"?p cdo:positionOf {s} ."), "groups": groups, "spoke_for": spoke_for,
-            "relations": relations}
+            "relations": relations, "source": alignment.SOURCE}
 
 
 def group_view(iri: str) -> dict:
@@ -174,35 +178,42 @@ def person_view(iri: str) -> dict:
 
 
 def alignment_svg() -> str:
-    """A matrix of states: agreed-with minus disagreed-with counts over all arguments."""
-    pairs = _rows("""SELECT ?a ?b (SUM(?x) AS ?score) WHERE {
-        { ?arg cdo:madeBy ?a ; cdo:agreedWith ?b BIND(1 AS ?x) } UNION { ?arg cdo:madeBy ?a ; cdo:disagreedWith ?b BIND(-1 AS ?x) }
-        ?a a cdo:State . ?b a cdo:State } GROUP BY ?a ?b""")
-    score: dict[tuple[str, str], int] = defaultdict(int)
-    for r in pairs:  # symmetric: A agreeing with B counts for both
-        score[(r["a"], r["b"])] += int(r["score"])
-        score[(r["b"], r["a"])] += int(r["score"]) if r["a"] != r["b"] else 0
-    states = sorted({a for a, _ in score}, key=lambda s: s.rsplit("/", 1)[-1])
+    """A matrix of states: per pair, the arguments on which they agreed, disagreed or were listed both ways.
+
+    Each cell is coloured by the kind that dominates, shows the number of arguments, and links to
+    the SPARQL query that lists them."""
+    found = alignment.state_pairs()
+    cells = {}
+    for p in found:
+        cells[(p.a, p.b)] = cells[(p.b, p.a)] = p
+    states = sorted({p.a for p in found} | {p.b for p in found}, key=lambda s: s.rsplit("/", 1)[-1])
     if not states:
         return ""
     names = {s: s.rsplit("/", 1)[-1] for s in states}
+    full = {s: _label(s) for s in states}
     cell, left = 26, 60
     size = left + cell * len(states) + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="matrix" viewBox="0 0 {size} {size}" role="img" '
              f'aria-label="alignment matrix of states">']
     for i, s in enumerate(states):
-        parts.append(f'<text x="{left - 4}" y="{left + i * cell + 17}" text-anchor="end" class="axis">{escape(names[s])}</text>')
-        parts.append(f'<text x="{left + i * cell + 13}" y="{left - 6}" text-anchor="middle" class="axis">{escape(names[s])}</text>')
+        parts.append(f'<text x="{left - 4}" y="{left + i * cell + 17}" text-anchor="end" class="axis"><title>{escape(full[s])}</title>{escape(names[s])}</text>')
+        parts.append(f'<text x="{left + i * cell + 13}" y="{left - 6}" text-anchor="middle" class="axis"><title>{escape(full[s])}</title>{escape(names[s])}</text>')
     for i, a in enumerate(states):
         for j, b in enumerate(states):
-            v = score.get((a, b), 0)
-            cls = "pos" if v > 0 else "neg" if v < 0 else "zero"
-            level = min(3, abs(v))
-            parts.append(f'<rect x="{left + j * cell}" y="{left + i * cell}" width="{cell - 2}" height="{cell - 2}" '
-                         f'class="cell {cls}{level}"><title>{escape(names[a])} – {escape(names[b])}: {v:+d}</title></rect>')
-            if v:
-                parts.append(f'<text x="{left + j * cell + 12}" y="{left + i * cell + 17}" text-anchor="middle" class="cellv">{v:+d}</text>')
+            x, y = left + j * cell, left + i * cell
+            p = cells.get((a, b))
+            if p is None:
+                parts.append(f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" class="cell none"/>')
+                continue
+            counts = ", ".join(f"{k} {p.count(k)}" for k in alignment.KINDS)
+            parts.append(f'<a href="{escape(alignment.pair_url(p.a, p.b))}" class="cell-link">'
+                         f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" class="cell {p.kind}{min(3, p.total)}">'
+                         f'<title>{escape(full[a])} – {escape(full[b])}: {counts} (arguments)</title></rect>'
+                         f'<text x="{x + 12}" y="{y + 17}" text-anchor="middle" class="cellv">{p.total}</text></a>')
     parts.append("</svg>")
     return "".join(parts)
 
 
+def _label(iri: str) -> str:
+    found = _rows(f"SELECT (SAMPLE(?l) AS ?label) WHERE {{ {_n(iri)} skos:prefLabel|rdfs:label ?l }}")
+    return (found[0]["label"] if found and found[0]["label"] else None) or iri.rstrip("/").rsplit("/", 1)[-1]

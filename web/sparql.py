@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -13,7 +14,7 @@ from kg import constants as C
 from . import db
 from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Result
-from .security import ClientLimiter, checked_iri, client_address
+from .security import ClientLimiter, checked_iri, client_address, href
 
 bp = Blueprint("sparql", __name__)
 QUERIES_DIR = Path(__file__).parent / "queries"
@@ -197,18 +198,63 @@ def page():
     if chosen:
         match = [q for q in queries if q["name"] == chosen]
         text = match[0]["text"] if match else None
-    result = error = None
+    result = error = data = None
     labels: dict[str, str] = {}
+    elapsed = 0.0
     if text:
+        started = time.perf_counter()
         try:
             result = execute(text, None)
+            elapsed = time.perf_counter() - started
             labels = label_map(result)
+            data = island(result, labels)
         except ProtocolError as e:
             error = e
     status = 200 if error is None else error.status
     return render_template("sparql/query.html", queries=queries, text=text or prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n} LIMIT 20\n",
                            result=result, error=error, labels=labels, row_cap=current_app.config["ROW_CAP"],
+                           elapsed_ms=round(elapsed * 1000), data=data, shown=HTML_ROWS, vocabulary=vocabulary(),
                            download=lambda fmt: url_for("sparql.endpoint", query=text, format=fmt)), status
+
+
+# Rows rendered as HTML for a browser without scripts; the script pages, sorts and filters them all.
+HTML_ROWS = 200
+
+
+def island(result: Result, labels: dict[str, str]) -> dict | None:
+    """The data the result views read: every row as SPARQL JSON terms, with labels and links of its IRIs."""
+    if result.form != "SELECT":
+        return None
+    iris = {t["value"] for row in result.rows for t in row.values() if t and t["type"] == "uri"}
+    return {"variables": result.variables, "rows": result.rows, "labels": labels,
+            "links": {i: h for i in iris if (h := href(i))}}
+
+
+def vocabulary() -> dict:
+    """Prefixes and the ontology's classes and properties, for the editor's completion (once per generation)."""
+    from .browse import cached
+
+    def make():
+        found = db.query(f"""SELECT ?t (SAMPLE(?l) AS ?label) (SAMPLE(?k) AS ?kind) WHERE {{ GRAPH <{C.ONTOLOGY_GRAPH}> {{
+            ?t a ?k . VALUES ?k {{ owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }}
+            FILTER(isIRI(?t)) OPTIONAL {{ ?t rdfs:label ?l }} }} }} GROUP BY ?t""")
+        terms = []
+        for row in found:
+            name = prefixed_name(row["t"].value)
+            if name:
+                kind = "class" if row["kind"].value.endswith("Class") else "property"
+                terms.append({"name": name, "label": row["label"].value if row["label"] else "", "kind": kind})
+        return {"prefixes": C.PREFIXES, "terms": sorted(terms, key=lambda t: t["name"])}
+    return cached("vocabulary", make)
+
+
+def prefixed_name(iri: str) -> str | None:
+    """Return the prefixed name of *iri* under the project's prefixes, if its local part is plain."""
+    best = max(((p, ns) for p, ns in C.PREFIXES.items() if iri.startswith(ns)), key=lambda kv: len(kv[1]), default=None)
+    if best is None:
+        return None
+    local = iri[len(best[1]):]
+    return f"{best[0]}:{local}" if local and all(c.isalnum() or c in "-_" for c in local) and local[0] not in "-" else None
 
 
 def label_map(result: Result) -> dict[str, str]:

@@ -1,0 +1,100 @@
+"""Honest alignment: who agreed and disagreed with whom, read from the reports' argument lists.
+
+DiploAI lists, under each argument, actors who "agreed with" and "disagreed with" it. The lists
+are data to interpret: the same actor often appears in both on one argument, and sometimes the
+argument's own maker does. Here a pair listed both ways on one argument counts as *mixed* (not
+disagreement), and an actor listed on its own argument is left out. The graph keeps the lists as
+the report states them (`cdo:agreedWith`, `cdo:disagreedWith` on each argument).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+
+from kg import constants as C
+
+from . import db
+
+SOURCE = ("From the \u201cAgreed with\u201d and \u201cDisagreed with\u201d lists of the arguments in the DiploAI reports: "
+          "a pair listed both ways on one argument counts as mixed, and an actor listed on its own argument is left out.")
+KINDS = ("agree", "disagree", "mixed")
+
+
+@dataclass
+class Pair:
+    """Two actors (a < b by IRI) and the arguments on which one listed the other, by kind."""
+
+    a: str
+    b: str
+    arguments: dict[str, set[str]] = field(default_factory=lambda: {k: set() for k in KINDS})
+
+    def count(self, kind: str) -> int:
+        return len(self.arguments[kind])
+
+    @property
+    def total(self) -> int:
+        return sum(self.count(k) for k in KINDS)
+
+    @property
+    def kind(self) -> str:
+        """The kind that dominates; a tie between agreeing and disagreeing is mixed."""
+        agree, disagree, mixed = (self.count(k) for k in KINDS)
+        if mixed >= max(agree, disagree) or agree == disagree:
+            return "mixed"
+        return "agree" if agree > disagree else "disagree"
+
+
+def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pair]:
+    """Every unordered pair of distinct actors listed on one another's arguments (in one event, or all)."""
+    where = f"?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
+    actor = f"?maker a {kind_of_actor} . ?other a {kind_of_actor} ." if kind_of_actor else ""
+    listed: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    for row in db.query(f"""SELECT ?arg ?maker ?other ?kind WHERE {{ {where} ?arg cdo:madeBy ?maker .
+            {{ ?arg cdo:agreedWith ?other BIND("agree" AS ?kind) }} UNION {{ ?arg cdo:disagreedWith ?other BIND("disagree" AS ?kind) }}
+            {actor} }}"""):
+        listed[(row["arg"].value, row["maker"].value, row["other"].value)].add(row["kind"].value)
+    found: dict[tuple[str, str], Pair] = {}
+    for (arg, maker, other), kinds in listed.items():
+        if maker == other:
+            continue  # an actor listed on its own argument says nothing about alignment
+        a, b = sorted((maker, other))
+        pair = found.setdefault((a, b), Pair(a, b))
+        pair.arguments["mixed" if len(kinds) == 2 else next(iter(kinds))].add(arg)
+    return sorted(found.values(), key=lambda p: (p.a, p.b))
+
+
+def pair_query(a: str, b: str, event: str | None = None) -> str:
+    """The SPARQL that lists the arguments behind one pair (each matrix cell and edge links to it)."""
+    scope = f"\n  ?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
+    return f"""# The arguments on which one of the two actors listed the other as agreeing or disagreeing
+SELECT ?arg ?title ?maker ?listed ?agreed ?disagreed WHERE {{
+  VALUES (?maker ?listed) {{ ({ox.NamedNode(a)} {ox.NamedNode(b)}) ({ox.NamedNode(b)} {ox.NamedNode(a)}) }}
+  ?arg cdo:madeBy ?maker ; cdo:title ?title .{scope}
+  BIND(EXISTS {{ ?arg cdo:agreedWith ?listed }} AS ?agreed)
+  BIND(EXISTS {{ ?arg cdo:disagreedWith ?listed }} AS ?disagreed)
+  FILTER(?agreed || ?disagreed)
+}} ORDER BY ?arg"""
+
+
+def pair_url(a: str, b: str, event: str | None = None) -> str:
+    """A short link to one pair's arguments (/alignment/pair redirects to the query page)."""
+    return "/alignment/pair?" + urlencode({"a": a, "b": b, **({"event": event} if event else {})})
+
+
+def network_data(found: list[Pair], labels: dict[str, str], hrefs: dict[str, str | None], event: str | None = None) -> dict:
+    """Nodes and edges for the interactive network (web/frontend/src/graph.js)."""
+    nodes = sorted({p.a for p in found} | {p.b for p in found})
+    return {
+        "nodes": [{"id": n, "label": labels.get(n, n.rsplit("/", 1)[-1]), "href": hrefs.get(n)} for n in nodes],
+        "edges": [{"source": p.a, "target": p.b, "kind": p.kind, "weight": p.total, "href": pair_url(p.a, p.b, event),
+                   "title": f"{labels.get(p.a, p.a)} \u2013 {labels.get(p.b, p.b)}: "
+                            + ", ".join(f"{k} {p.count(k)}" for k in KINDS)} for p in found],
+    }
+
+
+def state_pairs() -> list[Pair]:
+    return pairs(kind_of_actor=f"<{C.ONTOLOGY_NS}State>")
