@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import threading
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from click.testing import CliRunner
 from kg.cli import main
 from web import create_app, db
 
-from .conftest import free_port, wait_for_port
+from .conftest import chrome, free_port, wait_for_port
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
@@ -58,25 +57,9 @@ def test_rdflib_sparqlstore_reads_the_endpoint(server):
     assert rows == [True]
 
 
-def _chrome():
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not (binary and driver):
-        pytest.skip("Debian's chromium and chromium-driver are not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = binary
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,1000"):
-        opts.add_argument(flag)
-    return webdriver.Chrome(service=Service(driver), options=opts)
-
-
 def test_a_researcher_clicks_through_in_a_real_browser(server):
     from selenium.webdriver.common.by import By
-    browser = _chrome()
+    browser = chrome()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     try:
         from selenium.webdriver.support.ui import WebDriverWait

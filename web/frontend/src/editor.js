@@ -15,7 +15,7 @@ function vocabulary() {
 }
 
 // Complete "cdo:Sta" from the ontology and "PREFIX c" from the prefixes; complete a bare word
-// ("Viet") from the store's labels, through /search.json, inserting the entity's prefixed name.
+// ("Viet", on Ctrl+Space) from the store's labels through /search.json, inserting the entity's prefixed name.
 function completer(vocab) {
   const terms = vocab.terms.map((t) => ({ label: t.name, detail: t.kind, info: t.label, type: t.kind === "class" ? "class" : "property" }));
   const prefixes = Object.entries(vocab.prefixes).map(([p, ns]) => ({ label: p + ":", detail: ns, type: "namespace" }));
@@ -27,10 +27,10 @@ function completer(vocab) {
       const from = decl.to - decl.text.replace(/^PREFIX\s+/i, "").length;
       return { from, options: Object.entries(vocab.prefixes).map(([p, ns]) => ({ label: `${p}: <${ns}>`, type: "namespace" })) };
     }
-    const word = ctx.matchBefore(/[\p{L}][\p{L}\p{N} '-]{2,}$/u);
-    if (!word || (!ctx.explicit && word.text.length < 3)) return null;
-    const text = word.text.trimStart();
-    const from = word.to - text.length;
+    // Names only on request (Ctrl+Space): a keyword typed is not a search.
+    const word = ctx.matchBefore(/(?<![?$:\w])[\p{L}][\p{L}\p{N}'-]{1,}$/u);
+    if (!word || !ctx.explicit) return null;
+    const text = word.text, from = word.from;
     let hits = [];
     try {
       const resp = await fetch(`/search.json?limit=15&q=${encodeURIComponent(text)}`);
@@ -48,8 +48,10 @@ function completer(vocab) {
 function markError(view, el) {
   if (!el || !el.dataset.line) return;
   const line = view.state.doc.line(Math.min(Math.max(1, +el.dataset.line), view.state.doc.lines));
-  const from = Math.min(line.from + Math.max(0, (+el.dataset.column || 1) - 1), line.to);
-  const to = Math.min(line.to, from + 1) > from ? Math.min(line.to, from + 1) : from;
+  // Mark one character; an error past the end of a line (a column after its last character) marks the last one.
+  let from = Math.min(line.from + Math.max(0, (+el.dataset.column || 1) - 1), line.to);
+  if (from === line.to && line.to > line.from) from -= 1;
+  const to = Math.min(from + 1, line.to);
   view.dispatch(setDiagnostics(view.state, [{ from, to, severity: "error", message: el.dataset.message || el.textContent }]));
 }
 

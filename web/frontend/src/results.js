@@ -99,7 +99,7 @@ export class Results {
       const dir = this.sort && this.sort[0] === v ? this.sort[1] : 0;
       return el("th", { "aria-sort": dir === 1 ? "ascending" : dir === -1 ? "descending" : "none" },
         el("button", { type: "button", class: "sort", text: v + (dir === 1 ? " ▲" : dir === -1 ? " ▼" : ""),
-          onclick: () => { this.sort = [v, dir === 1 ? -1 : 1]; this.render(); } }));
+          onclick: () => { this.sort = [v, dir === 1 ? -1 : 1]; this.page = 0; this.render(); } }));
     }));
     const body = rows.slice(start, start + this.size).map((r) => el("tr", {}, ...this.vars.map((v) => el("td", {}, this.cell(r[v])))));
     const shown = rows.length ? `${start + 1}–${Math.min(start + this.size, rows.length)} of ${rows.length}` : "0";
