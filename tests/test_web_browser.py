@@ -152,6 +152,10 @@ def test_ctrl_enter_runs_and_results_are_paged_sorted_and_filtered(server, brows
     assert [r.find_element(By.CSS_SELECTOR, "td:nth-child(2)").text for r in rows] == ["Côte d'Ivoire"]  # accents fold
     assert "filtered from 193" in browser.find_element(By.CSS_SELECTOR, "#result-view .table-tools .count").text
     browser.save_screenshot(str(SCREENSHOTS / "results-filtered.png"))
+    # The query is in this browser's history, and opens again from there.
+    browser.get(server + "/query")
+    recent = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#history li a"))
+    assert recent[0].text.startswith("SELECT ?state ?name WHERE") and "193 rows" in browser.find_element(By.ID, "history").text
     assert not severe(browser)
 
 

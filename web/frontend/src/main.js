@@ -3,6 +3,7 @@ import { upgradeEditor } from "./editor.js";
 import { Results } from "./results.js";
 import { forceGraph } from "./graph.js";
 import { el } from "./dom.js";
+import { remember, showHistory } from "./history.js";
 
 function island(id) {
   const node = document.getElementById(id);
@@ -23,5 +24,9 @@ document.addEventListener("DOMContentLoaded", () => {
   const data = island("result-data");
   const box = document.getElementById("result-view");
   if (data && box) window.kgResults = new Results(box, data);
+  const ran = document.getElementById("result-meta");
+  const area = document.getElementById("query");
+  if (ran && area) remember(area.value, data ? data.rows.length : null);
+  showHistory(document.getElementById("history"));
   network();
 });
