@@ -124,15 +124,20 @@ def summary_sentences(e: str) -> list[dict]:
 
 
 def positions_of(where: str) -> list[dict]:
-    return _rows(f"""SELECT ?p ?date ?event ?eventLabel ?stanceLabel ?axis ?text (GROUP_CONCAT(DISTINCT ?tl; separator=", ") AS ?targets)
-        (SAMPLE(?hl) AS ?holder) (SAMPLE(?gl) AS ?group) WHERE {{
+    """Positions matching *where*, with their holder, group and targets as (IRI, label) links."""
+    found = _rows(f"""SELECT ?p ?date ?event ?eventLabel ?stanceLabel ?axis ?text
+        (GROUP_CONCAT(DISTINCT CONCAT(STR(?t), " ", ?tl); separator="\\n") AS ?targets)
+        (SAMPLE(?h) AS ?holderIri) (SAMPLE(?hl) AS ?holder) (SAMPLE(?g) AS ?groupIri) (SAMPLE(?gl) AS ?group) WHERE {{
         {where}
         ?p cdo:stance ?s ; cdo:inEvent ?event ; cdo:targetText ?text . ?s skos:prefLabel ?stanceLabel .
         ?event cdo:date ?date ; rdfs:label ?eventLabel .
         {STANCE_AXIS}
-        OPTIONAL {{ ?p cdo:target/skos:prefLabel ?tl }} OPTIONAL {{ ?p cdo:positionOf/(skos:prefLabel|rdfs:label) ?hl }}
-        OPTIONAL {{ ?p cdo:onBehalfOf/rdfs:label ?gl }}
+        OPTIONAL {{ ?p cdo:target ?t . ?t skos:prefLabel ?tl }} OPTIONAL {{ ?p cdo:positionOf ?h . ?h skos:prefLabel|rdfs:label ?hl }}
+        OPTIONAL {{ ?p cdo:onBehalfOf ?g . ?g rdfs:label ?gl }}
         }} GROUP BY ?p ?date ?event ?eventLabel ?stanceLabel ?axis ?text ORDER BY ?date ?p""")
+    for row in found:  # IRIs have no spaces: each line is "IRI label"
+        row["targets"] = [tuple(line.split(" ", 1)) for line in (row["targets"] or "").split("\n") if " " in line]
+    return found
 
 
 def state_view(iri: str) -> dict:
