@@ -43,6 +43,7 @@ class Mapper:
         self.report = mint("report", self.m)
         self.sha256 = sha256
         self.actors: dict[URIRef, str] = {}
+        self.points: list[tuple[URIRef, URIRef, str]] = []  # (argument, agreedOn|disagreedOn, point)
 
     # -- helpers -------------------------------------------------------------------------------
     def node(self, kind: str, key: str | int) -> URIRef:
@@ -276,14 +277,16 @@ class Mapper:
                 self.g.add((dp, CDO.inEvent, self.event))
                 self.g.add((arg, CDO.discussionPoint, dp))
             self.topics(arg, a.topics)
+            listed = {}
             for prop, names in ((CDO.agreedWith, a.agreed_with), (CDO.disagreedWith, a.disagreed_with)):
-                for t in names:
-                    other = self.actor(t.text)
-                    if other is not None:
-                        self.g.add((arg, prop, other))
+                listed[prop] = {o for t in names if (o := self.actor(t.text)) is not None}
+                for other in listed[prop]:
+                    self.g.add((arg, prop, other))  # as the report states it
+            self.alignment(arg, who, listed[CDO.agreedWith], listed[CDO.disagreedWith])
             for prop, points in ((CDO.agreedOn, a.agreed_on), (CDO.disagreedOn, a.disagreed_on)):
                 for t in points:
                     self.add(arg, prop, t.text)
+                    self.points.append((arg, prop, t.text))
             self.by_title.setdefault(norm(a.title), []).append((arg, who))
             s = stances.classify(a.title)
             # A person the reference data lacks is labelled in this graph (never by the IRI's slug).
@@ -300,6 +303,13 @@ class Mapper:
                 self.g.add((pos, CDO.onBehalfOf, group))
             for target in self.res.mentions(s.object_text):
                 self.g.add((pos, CDO.target, target))
+
+    def alignment(self, arg: URIRef, maker: URIRef | None, agreed: set, disagreed: set) -> None:
+        """Derive what the lists mean: listed one way, listed both ways (mixed), never the maker itself."""
+        for other in (agreed | disagreed) - {maker}:
+            both = other in agreed and other in disagreed
+            prop = CDO.mixedActor if both else CDO.agreeingActor if other in agreed else CDO.disagreeingActor
+            self.g.add((arg, prop, other))
 
     def findings(self) -> None:
         for n, f in enumerate(self.r.findings, start=1):
@@ -327,6 +337,7 @@ class Mapper:
                     self.g.add((node, CDO.citesArgument, a))
                 if not mine:
                     self.add(node, CDO.citedArgumentTitle, t.text)
+        self.link_points()
         for a in self.r.assessments:
             node = self.node("assessment", a.about)
             self.unit(node, CDO.Assessment, f"Overall assessment of the {a.about}", a.line)
@@ -335,6 +346,17 @@ class Mapper:
             if a.level is not None:
                 self.text(node, CDO.consensusLevel if a.about == "agreements" else CDO.disagreementLevel, a.level)
             self.g.add((self.event, CDO.assessment, node))
+
+    def link_points(self) -> None:
+        """Link each "Agreed on" / "Disagreed on" point to the finding of this report that bears its title."""
+        titled: dict[str, list[URIRef]] = {}
+        for node in self.g.subjects(CDO.title, None):
+            if (node, CDO.order, None) in self.g and str(node).startswith(str(self.event) + "/finding/"):
+                titled.setdefault(norm(str(self.g.value(node, CDO.title))), []).append(node)
+        link = {CDO.agreedOn: CDO.agreedOnFinding, CDO.disagreedOn: CDO.disagreedOnFinding}
+        for arg, prop, text in self.points:
+            for node in titled.get(norm(text), []):
+                self.g.add((arg, link[prop], node))
 
     def takeaways(self) -> None:
         for kind, items in sorted(self.r.takeaways.items()):

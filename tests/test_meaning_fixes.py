@@ -100,3 +100,32 @@ def test_the_group_spoken_for_is_kept_on_comments_and_questions():
     for cls in (CDO.ThoughtProvokingComment, CDO.FollowUpQuestion):
         node = next(g.subjects(URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), cls))
         assert (node, CDO.onBehalfOf, african) in g, cls
+
+
+def test_every_agreed_and_disagreed_point_links_to_the_finding_with_its_title(store):
+    found = rows(store, """SELECT ?arg ?p ?text (COUNT(DISTINCT ?f) AS ?n) (SAMPLE(?title) AS ?t) (SAMPLE(?same) AS ?sameEvent) WHERE {
+        VALUES (?p ?link) { (cdo:agreedOn cdo:agreedOnFinding) (cdo:disagreedOn cdo:disagreedOnFinding) }
+        ?arg ?p ?text ; cdo:inEvent ?e .
+        OPTIONAL { ?arg ?link ?f . ?f cdo:title ?title . BIND(EXISTS { ?f cdo:inEvent ?e } AS ?same) }
+        } GROUP BY ?arg ?p ?text""")
+    # 55 points in the two real reports and 4 in the sample (counted in the texts); each names one finding.
+    assert len(found) == 59
+    for r in found:
+        assert r["n"] == "1" and r["t"].casefold() == r["text"].casefold() and r["sameEvent"] == "true", r
+
+
+def test_no_actor_agrees_or_disagrees_with_itself_and_both_ways_is_mixed(store):
+    assert not store.query("ASK { ?a cdo:agreesWith|cdo:disagreesWith|cdo:mixedWith ?a }", use_default_graph_as_union=True,
+                           prefixes=C.PREFIXES)
+    # Viet Nam's argument lists "Vietnam" under "Disagreed with": kept as stated, read as nothing.
+    assert store.query("""ASK { ?arg cdo:madeBy state:VNM ; cdo:disagreedWith state:VNM .
+                          FILTER NOT EXISTS { ?arg cdo:disagreeingActor|cdo:mixedActor|cdo:agreeingActor state:VNM } }""",
+                       use_default_graph_as_union=True, prefixes=C.PREFIXES)
+    counts = {r["p"]: int(r["n"]) for r in rows(store, """SELECT ?p (COUNT(*) AS ?n) WHERE {
+        VALUES ?p { cdo:agreedWith cdo:disagreedWith cdo:agreeingActor cdo:disagreeingActor cdo:mixedActor }
+        ?arg ?p ?o ; cdo:inEvent/cdo:date "2025-07-10"^^xsd:date } GROUP BY ?p""")}
+    # Read off the 2025-07-10 report's lists: 44 entries under "Agreed with", 95 under "Disagreed with";
+    # 26 actors appear in both lists of one argument, and one argument lists its own maker (disagreeing).
+    p = C.ONTOLOGY_NS
+    assert counts == {p + "agreedWith": 44, p + "disagreedWith": 95, p + "mixedActor": 26,
+                      p + "agreeingActor": 44 - 26, p + "disagreeingActor": 95 - 26 - 1}

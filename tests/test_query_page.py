@@ -57,11 +57,16 @@ def test_alignment_drops_self_pairs_and_counts_both_ways_as_mixed(app):
     assert kinds == {("EST", "KEN"): "mixed", ("KEN", "VNM"): "agree"}
 
 
-def test_the_report_lists_stay_as_stated(app):
+def test_the_report_lists_stay_as_stated_and_the_graph_derives_what_they_mean(app):
     # The graph keeps Kenya listed on its own argument: the views interpret, the data do not change.
     with app.app_context():
         listed = bool(db.query("ASK { ?arg cdo:madeBy state:KEN ; cdo:agreedWith state:KEN ; cdo:disagreedWith state:KEN }"))
-    assert listed
+        self_pairs = bool(db.query("ASK { ?a cdo:agreesWith|cdo:disagreesWith|cdo:mixedWith ?a }"))
+        mixed = bool(db.query("ASK { state:EST cdo:mixedWith state:KEN . state:KEN cdo:mixedWith state:EST }"))
+        # Estonia listed Kenya as disagreeing on its own argument: that stays disagreement.
+        disagree = bool(db.query("ASK { state:KEN cdo:disagreesWith state:EST }"))
+        agree = bool(db.query("ASK { state:KEN cdo:agreesWith state:EST }"))
+    assert listed and not self_pairs and mixed and disagree and not agree
 
 
 def test_matrix_network_and_state_page_show_the_same_counts(client):

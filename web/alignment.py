@@ -4,12 +4,13 @@ DiploAI lists, under each argument, actors who "agreed with" and "disagreed with
 are data to interpret: the same actor often appears in both on one argument, and sometimes the
 argument's own maker does. Here a pair listed both ways on one argument counts as *mixed* (not
 disagreement), and an actor listed on its own argument is left out. The graph keeps the lists as
-the report states them (`cdo:agreedWith`, `cdo:disagreedWith` on each argument).
+the report states them (`cdo:agreedWith`, `cdo:disagreedWith` on each argument) beside what they
+mean (`cdo:agreeingActor`, `cdo:disagreeingActor`, `cdo:mixedActor`, and between actors the
+symmetric `cdo:agreesWith`, `cdo:disagreesWith`, `cdo:mixedWith`).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -49,21 +50,20 @@ class Pair:
 
 
 def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pair]:
-    """Every unordered pair of distinct actors listed on one another's arguments (in one event, or all)."""
+    """Every unordered pair of distinct actors listed on one another's arguments (in one event, or all).
+
+    Reads what the converter derived from each argument's lists (kg/mapper.py, Mapper.alignment):
+    cdo:agreeingActor, cdo:disagreeingActor, cdo:mixedActor; shapes/checks/alignment-misread-violation.rq
+    holds them to the lists and keeps the maker out."""
     where = f"?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
     actor = f"?maker a {kind_of_actor} . ?other a {kind_of_actor} ." if kind_of_actor else ""
-    listed: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for row in db.query(f"""SELECT ?arg ?maker ?other ?kind WHERE {{ {where} ?arg cdo:madeBy ?maker .
-            {{ ?arg cdo:agreedWith ?other BIND("agree" AS ?kind) }} UNION {{ ?arg cdo:disagreedWith ?other BIND("disagree" AS ?kind) }}
-            {actor} }}"""):
-        listed[(row["arg"].value, row["maker"].value, row["other"].value)].add(row["kind"].value)
     found: dict[tuple[str, str], Pair] = {}
-    for (arg, maker, other), kinds in listed.items():
-        if maker == other:
-            continue  # an actor listed on its own argument says nothing about alignment
+    for row in db.query(f"""SELECT DISTINCT ?arg ?maker ?other ?kind WHERE {{ {where} ?arg cdo:madeBy ?maker .
+            VALUES (?p ?kind) {{ (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }}
+            ?arg ?p ?other . {actor} }}"""):
+        maker, other = row["maker"].value, row["other"].value
         a, b = sorted((maker, other))
-        pair = found.setdefault((a, b), Pair(a, b))
-        pair.arguments["mixed" if len(kinds) == 2 else next(iter(kinds))].add(arg)
+        found.setdefault((a, b), Pair(a, b)).arguments[row["kind"].value].add(row["arg"].value)
     return sorted(found.values(), key=lambda p: (p.a, p.b))
 
 
