@@ -14,7 +14,7 @@ from .iris import mint, safe_slug, slug
 from .reader import clean_text
 from .report import Report, Text
 from .resolve import Resolver, norm, organization_in, split_names
-from .vocab import CDO, STANCE, TOPIC, TOPIC_SCHEME, bind
+from .vocab import ACT, CDO, DIRECTION, STANCE, TOPIC, TOPIC_SCHEME, bind
 
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
                                         "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
@@ -288,20 +288,28 @@ class Mapper:
                     self.add(arg, prop, t.text)
                     self.points.append((arg, prop, t.text))
             self.by_title.setdefault(norm(a.title), []).append((arg, who))
-            s = stances.classify(a.title)
+            explanation = a.explanation.text if a.explanation else ""
+            s = stances.classify(a.title, explanation)
             # A person the reference data lacks is labelled in this graph (never by the IRI's slug).
             holder = str(self.g.value(who, RDFS.label) or self.res.label(who)) if who is not None else b.name
-            self.unit(pos, CDO.Position, f"{holder}: {s.stance.replace('-', ' ')} {s.object_text}", a.line)
+            self.unit(pos, CDO.Position, f"{holder}: {self.res.label(STANCE[s.stance])} {s.object_text}", a.line)
             self.g.add((pos, CDO.derivedFrom, arg))
             self.g.add((pos, CDO.inEvent, self.event))
             self.g.add((pos, CDO.stance, STANCE[s.stance]))
+            self.g.add((pos, CDO.speechAct, ACT[s.act]))
+            self.g.add((pos, CDO.direction, DIRECTION[s.direction]))
             self.add(pos, CDO.stanceRule, s.rule)
             self.add(pos, CDO.targetText, s.object_text)
             if who is not None:
                 self.g.add((pos, CDO.positionOf, who))
             for group in self.g.objects(part, CDO.onBehalfOf):
                 self.g.add((pos, CDO.onBehalfOf, group))
-            for target in self.res.mentions(s.object_text):
+            targets = self.res.mentions(s.about)
+            if explanation and (s.needs_context or not targets):
+                # A generic title ("the new proposal") or one naming nothing: the explanation's first
+                # sentence says what it is about.
+                targets += [t for t in self.res.mentions(stances.first_sentence(explanation)) if t not in targets]
+            for target in targets:
                 self.g.add((pos, CDO.target, target))
 
     def alignment(self, arg: URIRef, maker: URIRef | None, agreed: set, disagreed: set) -> None:

@@ -59,11 +59,12 @@ class Resolver:
                 for lab in reference.objects(s, p):
                     n = norm(str(lab))
                     self.names.setdefault(n, (s, kind))
-                    if kind in (CDO.Mechanism, CDO.Instrument):
-                        self.targets.append((n, s))
-        # Longest names first, so 'dedicated thematic group on capacity building' beats 'DTG'.
-        self.targets.sort(key=lambda t: (-len(t[0]), t[0], str(t[1])))
-        self._target_res = [(re.compile(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])"), s) for n, s in self.targets]
+                    if kind in (CDO.Mechanism, CDO.Instrument, CDO.Issue):
+                        self.targets.append((n, s, 1 if kind == CDO.Issue else 0))
+        # Longest names first, so 'dedicated thematic group on capacity building' beats 'DTG'; of equal names,
+        # the instrument or mechanism beats the issue it embodies.
+        self.targets.sort(key=lambda t: (-len(t[0]), t[2], t[0], str(t[1])))
+        self._target_res = [(re.compile(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])"), s) for n, s, _ in self.targets]
 
     @staticmethod
     def _kind(types: set) -> URIRef | None:
@@ -72,7 +73,7 @@ class Resolver:
                        (CDO.Mechanism, (CDO.Mechanism,)), (CDO.Office, (CDO.Office,)), (CDO.Person, (CDO.Person,)),
                        (CDO.Organization, (CDO.Organization,)),
                        (CDO.Instrument, (CDO.ThematicGroup, CDO.Directory, CDO.Fund, CDO.Portal, CDO.Programme,
-                                         CDO.Framework))):
+                                         CDO.Framework)), (CDO.Issue, (CDO.Issue,))):
             if types & set(cls):
                 return k
         return None
@@ -120,7 +121,7 @@ class Resolver:
         return Actor(None, None, name)
 
     def mentions(self, text: str) -> list[URIRef]:
-        """Return the mechanisms and instruments *text* names, in text order; longer names win overlaps."""
+        """Return the mechanisms, instruments and issues *text* names, in text order; longer names win overlaps."""
         t = norm(text)
         taken: list[tuple[int, int, URIRef]] = []
         for rx, iri in self._target_res:

@@ -16,6 +16,8 @@ PROV = Namespace("http://www.w3.org/ns/prov#")
 SCHEMA = Namespace("https://schema.org/")
 TOPIC = Namespace(C.DATA_NS + "topic/")
 STANCE = Namespace(C.DATA_NS + "stance/")
+ACT = Namespace(C.DATA_NS + "speech-act/")
+DIRECTION = Namespace(C.DATA_NS + "direction/")
 TOPIC_SCHEME = URIRef(C.DATA_NS + "scheme/topics")
 STANCE_SCHEME = URIRef(C.DATA_NS + "scheme/stances")
 

@@ -15,7 +15,7 @@ GOLD = [
     ("Request for reinstatement of the norms checklist", "calls-for-restoration", "supports", {"norms-checklist"}),
     ("Disappointment with removal of the dedicated thematic group on international law", "regrets-removal", "supports", {"dtg-international-law"}),
     ("Regret over deletion of the women in cyber fellowship paragraph", "regrets-removal", "supports", {"women-in-cyber-fellowship"}),
-    ("Concern about lack of resources for the UN voluntary fund", "regrets-removal", "supports", {"voluntary-fund"}),
+    ("Concern about lack of resources for the UN voluntary fund", "regrets-lack", "supports", {"voluntary-fund"}),
     ("Concern about politicisation of the future mechanism", "expresses-concern", "opposes", {"global-mechanism"}),
     ("Caution against duplicating the work of the capacity-building portal", "cautions-against", "opposes", {"capacity-building-portal"}),
     ("Cannot support a vote-based decision procedure", "rejects", "opposes", set()),
@@ -44,7 +44,7 @@ GOLD = [
 ]
 
 BROAD = {"supports": "supports", "welcomes": "supports", "calls-for": "supports", "calls-for-restoration": "supports",
-         "regrets-removal": "supports", "proposes": "supports", "expresses-concern": "opposes",
+         "regrets-removal": "supports", "regrets-lack": "supports", "proposes": "supports", "expresses-concern": "opposes",
          "cautions-against": "opposes", "rejects": "opposes", "regrets": "opposes", "calls-for-deletion": "opposes",
          "requests-clarification": "neutral", "observes": "neutral"}
 
@@ -56,7 +56,8 @@ def measure():
         got = classify(title)
         exact += got.stance == stance
         broad += BROAD[got.stance] == axis
-        found = {str(t).rsplit("/", 1)[1] for t in res.mentions(got.object_text)}
+        # This set names instruments and mechanisms only (issues are scored in tests/test_gold.py).
+        found = {str(t).rsplit("/", 1)[1] for t in res.mentions(got.about) if "/issue/" not in str(t)}
         tp += len(found & targets)
         fp += len(found - targets)
         fn += len(targets - found)

@@ -292,6 +292,8 @@ def build_view(iri: str, out_quads) -> dict:
         view["domain"] = ("state", pictures.state_view(iri))
     elif kinds & {CDO + "RegionalGroup", CDO + "NegotiatingGroup", CDO + "AdHocGroup"}:
         view["domain"] = ("group", pictures.group_view(iri))
+    elif CDO + "Issue" in kinds:
+        view["domain"] = ("target", pictures.issue_view(iri))
     elif any(t.startswith(CDO) and t[len(CDO):] in ("Mechanism", "ThematicGroup", "Fund", "Directory", "Portal", "Programme",
                                                      "Framework") for t in kinds):
         view["domain"] = ("target", pictures.target_view(iri))

@@ -170,6 +170,11 @@ def target_view(iri: str) -> dict:
     return {"positions": positions_of(f"?p cdo:target {_n(iri)} .")}
 
 
+def issue_view(iri: str) -> dict:
+    """Positions on the issue, on the issues under it, and on the instruments that embody them."""
+    return {"positions": positions_of(f"?p cdo:target ?t . ?t (^cdo:embodiedBy)?/skos:broader* {_n(iri)} .")}
+
+
 def topic_view(iri: str) -> dict:
     return {"arguments": _rows(f"""SELECT DISTINCT ?arg ?title ?date WHERE {{ ?arg cdo:topic {_n(iri)} ; cdo:title ?title ;
         cdo:inEvent/cdo:date ?date }} ORDER BY DESC(?date) ?title LIMIT 500""")}
