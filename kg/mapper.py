@@ -9,12 +9,13 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from . import stance as stances
 from .iris import mint, safe_slug, slug
+from .map_arguments import ArgumentsMixin
+from .map_findings import FindingsMixin
 from .reader import clean_text
 from .report import Report, Text
-from .resolve import Resolver, norm, organization_in, split_names
-from .vocab import ACT, CDO, DIRECTION, STANCE, TOPIC, TOPIC_SCHEME, bind
+from .resolve import Resolver, organization_in
+from .vocab import CDO, TOPIC, TOPIC_SCHEME, bind
 
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
                                         "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "
@@ -32,7 +33,7 @@ def meeting_slug(report: Report) -> str:
     return stem if stem.startswith(day) else f"{day}-{stem}"
 
 
-class Mapper:
+class Mapper(ArgumentsMixin, FindingsMixin):
     """Build one report's graph. Use map_report() rather than this class directly."""
 
     def __init__(self, report: Report, resolver: Resolver, sha256: str):
@@ -253,178 +254,6 @@ class Mapper:
                 for first, last, turn in spans:
                     if first <= hi and lo <= last:
                         self.g.add((node, CDO.citesTurn, turn))
-
-    def arguments(self) -> None:
-        self.by_title: dict[str, list[tuple[URIRef, URIRef | None]]] = {}
-        for n, (b, a) in enumerate(self.r.arguments, start=1):
-            arg, pos = self.node("argument", n), self.node("position", n)
-            part = self.participation(b.name)
-            who = self.g.value(part, CDO.participant)
-            self.unit(arg, CDO.Argument, a.title, a.line)
-            self.add(arg, CDO.title, a.title)
-            self.g.add((arg, CDO.order, Literal(n, datatype=XSD.integer)))
-            self.g.add((arg, CDO.inEvent, self.event))
-            self.g.add((arg, CDO.participation, part))
-            self.add(arg, CDO.speakerLabel, b.name)
-            if who is not None:
-                self.g.add((arg, CDO.madeBy, who))
-            self.text(arg, CDO.explanation, a.explanation)
-            self.text(arg, CDO.evidence, a.evidence)
-            if a.discussion_point:
-                dp = self.node("discussion-point", a.discussion_point.text)
-                self.unit(dp, CDO.DiscussionPoint, a.discussion_point.text, None)
-                self.g.remove((dp, CDO.sourceLine, None))
-                self.g.add((dp, CDO.inEvent, self.event))
-                self.g.add((arg, CDO.discussionPoint, dp))
-            self.topics(arg, a.topics)
-            listed = {}
-            for prop, names in ((CDO.agreedWith, a.agreed_with), (CDO.disagreedWith, a.disagreed_with)):
-                listed[prop] = {o for t in names if (o := self.actor(t.text)) is not None}
-                for other in listed[prop]:
-                    self.g.add((arg, prop, other))  # as the report states it
-            self.alignment(arg, who, listed[CDO.agreedWith], listed[CDO.disagreedWith])
-            for prop, points in ((CDO.agreedOn, a.agreed_on), (CDO.disagreedOn, a.disagreed_on)):
-                for t in points:
-                    self.add(arg, prop, t.text)
-                    self.points.append((arg, prop, t.text))
-            self.by_title.setdefault(norm(a.title), []).append((arg, who))
-            explanation = a.explanation.text if a.explanation else ""
-            s = stances.classify(a.title, explanation)
-            # A person the reference data lacks is labelled in this graph (never by the IRI's slug).
-            holder = str(self.g.value(who, RDFS.label) or self.res.label(who)) if who is not None else b.name
-            self.unit(pos, CDO.Position, f"{holder}: {self.res.label(STANCE[s.stance])} {s.object_text}", a.line)
-            self.g.add((pos, CDO.derivedFrom, arg))
-            self.g.add((pos, CDO.inEvent, self.event))
-            self.g.add((pos, CDO.stance, STANCE[s.stance]))
-            self.g.add((pos, CDO.speechAct, ACT[s.act]))
-            self.g.add((pos, CDO.direction, DIRECTION[s.direction]))
-            self.add(pos, CDO.stanceRule, s.rule)
-            self.add(pos, CDO.targetText, s.object_text)
-            if who is not None:
-                self.g.add((pos, CDO.positionOf, who))
-            for group in self.g.objects(part, CDO.onBehalfOf):
-                self.g.add((pos, CDO.onBehalfOf, group))
-            targets = self.res.mentions(s.about)
-            if explanation and (s.needs_context or not targets):
-                # A generic title ("the new proposal") or one naming nothing: the explanation's first
-                # sentence says what it is about.
-                targets += [t for t in self.res.mentions(stances.first_sentence(explanation)) if t not in targets]
-            for target in targets:
-                self.g.add((pos, CDO.target, target))
-
-    def alignment(self, arg: URIRef, maker: URIRef | None, agreed: set, disagreed: set) -> None:
-        """Derive what the lists mean: listed one way, listed both ways (mixed), never the maker itself."""
-        for other in (agreed | disagreed) - {maker}:
-            both = other in agreed and other in disagreed
-            prop = CDO.mixedActor if both else CDO.agreeingActor if other in agreed else CDO.disagreeingActor
-            self.g.add((arg, prop, other))
-
-    def findings(self) -> None:
-        for n, f in enumerate(self.r.findings, start=1):
-            node = self.node("finding", n)
-            self.unit(node, CDO[f.kind], f.head, f.line)
-            self.g.add((node, CDO.inEvent, self.event))
-            self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
-            if f.head_is_title:
-                self.add(node, CDO.title, f.head)
-                self.text(node, CDO.summary, f.summary)
-            else:
-                self.add(node, CDO.summary, f.head if f.summary is None else f.head + "\n\n" + f.summary.text)
-            self.text(node, CDO.explanation, f.explanation)
-            self.topics(node, f.topics)
-            people = set()
-            for t in f.speakers:
-                who = self.actor(t.text)
-                if who is not None:
-                    people.add(who)
-                    self.g.add((node, CDO.involves, who))
-            for t in f.arguments:
-                hits = self.by_title.get(norm(t.text), [])
-                mine = [a for a, who in hits if who in people] or [a for a, _ in hits]
-                for a in mine:
-                    self.g.add((node, CDO.citesArgument, a))
-                if not mine:
-                    self.add(node, CDO.citedArgumentTitle, t.text)
-        self.link_points()
-        for a in self.r.assessments:
-            node = self.node("assessment", a.about)
-            self.unit(node, CDO.Assessment, f"Overall assessment of the {a.about}", a.line)
-            self.add(node, CDO.assesses, a.about)
-            self.text(node, CDO.summary, a.summary)
-            if a.level is not None:
-                self.text(node, CDO.consensusLevel if a.about == "agreements" else CDO.disagreementLevel, a.level)
-            self.g.add((self.event, CDO.assessment, node))
-
-    def link_points(self) -> None:
-        """Link each "Agreed on" / "Disagreed on" point to the finding of this report that bears its title."""
-        titled: dict[str, list[URIRef]] = {}
-        for node in self.g.subjects(CDO.title, None):
-            if (node, CDO.order, None) in self.g and str(node).startswith(str(self.event) + "/finding/"):
-                titled.setdefault(norm(str(self.g.value(node, CDO.title))), []).append(node)
-        link = {CDO.agreedOn: CDO.agreedOnFinding, CDO.disagreedOn: CDO.disagreedOnFinding}
-        for arg, prop, text in self.points:
-            for node in titled.get(norm(text), []):
-                self.g.add((arg, link[prop], node))
-
-    def takeaways(self) -> None:
-        for kind, items in sorted(self.r.takeaways.items()):
-            for n, t in enumerate(items, start=1):
-                node = self.node(slug(kind), n)
-                self.unit(node, CDO[kind], t.text, t.line)
-                self.add(node, CDO.text, t.text)
-                self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
-                self.g.add((node, CDO.inEvent, self.event))
-
-    def comments_and_questions(self) -> None:
-        for n, c in enumerate(self.r.comments, start=1):
-            node = self.node("comment", n)
-            self.unit(node, CDO.ThoughtProvokingComment, c.quote, c.line)
-            self.add(node, CDO.quote, c.quote)
-            self.g.add((node, CDO.inEvent, self.event))
-            self.text(node, CDO.reason, c.reason)
-            self.text(node, CDO.impact, c.impact)
-            if c.speaker:
-                self.add(node, CDO.speakerLabel, c.speaker.text)
-                who = self.actor(c.speaker.text)
-                if who is not None:
-                    self.g.add((node, CDO.speaker, who))
-                self.spoken_for(node, c.speaker.text)
-        for n, q in enumerate(self.r.questions, start=1):
-            node = self.node("question", n)
-            self.unit(node, CDO.FollowUpQuestion, q.text, q.line)
-            self.add(node, CDO.text, q.text)
-            self.g.add((node, CDO.inEvent, self.event))
-            self.text(node, CDO.explanation, q.explanation)
-            if q.speakers:
-                self.add(node, CDO.speakerLabel, q.speakers.text)
-                for name in split_names(q.speakers.text, lambda n: self.res.lookup(n) is not None):
-                    who = self.actor(name)
-                    if who is not None:
-                        self.g.add((node, CDO.askedBy, who))
-                    self.spoken_for(node, name)
-
-    def spoken_for(self, node: URIRef, name: str) -> None:
-        """Record the group a speaker named 'Nigeria (African Group)' spoke for on what they said."""
-        group = self.res.speaker(name, self.chair).on_behalf_of
-        if group is not None:
-            self.g.add((node, CDO.onBehalfOf, group))
-
-    def full_report(self) -> None:
-        if self.r.full_text:
-            self.add(self.report, CDO.fullText, self.r.full_text)
-        stack: list[tuple[int, URIRef]] = []
-        for n, s in enumerate(self.r.sections, start=1):
-            node = self.node("section", n)
-            self.unit(node, CDO.ReportSection, s.heading, s.line)
-            self.add(node, CDO.title, s.heading)
-            self.add(node, CDO.text, s.text or None)
-            self.g.add((node, CDO.headingLevel, Literal(s.level, datatype=XSD.integer)))
-            self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
-            while stack and stack[-1][0] >= s.level:
-                stack.pop()
-            self.g.add((stack[-1][1] if stack else self.report, CDO.section, node))
-            stack.append((s.level, node))
-
 
 def _first_int(rx: re.Pattern, text: str) -> int | None:
     m = rx.search(text)

@@ -1,0 +1,120 @@
+"""Map what a report concludes: findings and assessments, takeaways, comments and questions, the full report."""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from .iris import slug
+from .resolve import norm, split_names
+from .vocab import CDO
+
+
+class FindingsMixin:
+    """The closing sections of kg.mapper.Mapper (which gives the helpers used here: node, add, unit, actor…)."""
+
+    def findings(self) -> None:
+        for n, f in enumerate(self.r.findings, start=1):
+            node = self.node("finding", n)
+            self.unit(node, CDO[f.kind], f.head, f.line)
+            self.g.add((node, CDO.inEvent, self.event))
+            self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
+            if f.head_is_title:
+                self.add(node, CDO.title, f.head)
+                self.text(node, CDO.summary, f.summary)
+            else:
+                self.add(node, CDO.summary, f.head if f.summary is None else f.head + "\n\n" + f.summary.text)
+            self.text(node, CDO.explanation, f.explanation)
+            self.topics(node, f.topics)
+            people = set()
+            for t in f.speakers:
+                who = self.actor(t.text)
+                if who is not None:
+                    people.add(who)
+                    self.g.add((node, CDO.involves, who))
+            for t in f.arguments:
+                hits = self.by_title.get(norm(t.text), [])
+                mine = [a for a, who in hits if who in people] or [a for a, _ in hits]
+                for a in mine:
+                    self.g.add((node, CDO.citesArgument, a))
+                if not mine:
+                    self.add(node, CDO.citedArgumentTitle, t.text)
+        self.link_points()
+        for a in self.r.assessments:
+            node = self.node("assessment", a.about)
+            self.unit(node, CDO.Assessment, f"Overall assessment of the {a.about}", a.line)
+            self.add(node, CDO.assesses, a.about)
+            self.text(node, CDO.summary, a.summary)
+            if a.level is not None:
+                self.text(node, CDO.consensusLevel if a.about == "agreements" else CDO.disagreementLevel, a.level)
+            self.g.add((self.event, CDO.assessment, node))
+
+    def link_points(self) -> None:
+        """Link each "Agreed on" / "Disagreed on" point to the finding of this report that bears its title."""
+        titled: dict[str, list[URIRef]] = {}
+        for node in self.g.subjects(CDO.title, None):
+            if (node, CDO.order, None) in self.g and str(node).startswith(str(self.event) + "/finding/"):
+                titled.setdefault(norm(str(self.g.value(node, CDO.title))), []).append(node)
+        link = {CDO.agreedOn: CDO.agreedOnFinding, CDO.disagreedOn: CDO.disagreedOnFinding}
+        for arg, prop, text in self.points:
+            for node in titled.get(norm(text), []):
+                self.g.add((arg, link[prop], node))
+
+    def takeaways(self) -> None:
+        for kind, items in sorted(self.r.takeaways.items()):
+            for n, t in enumerate(items, start=1):
+                node = self.node(slug(kind), n)
+                self.unit(node, CDO[kind], t.text, t.line)
+                self.add(node, CDO.text, t.text)
+                self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
+                self.g.add((node, CDO.inEvent, self.event))
+
+    def comments_and_questions(self) -> None:
+        for n, c in enumerate(self.r.comments, start=1):
+            node = self.node("comment", n)
+            self.unit(node, CDO.ThoughtProvokingComment, c.quote, c.line)
+            self.add(node, CDO.quote, c.quote)
+            self.g.add((node, CDO.inEvent, self.event))
+            self.text(node, CDO.reason, c.reason)
+            self.text(node, CDO.impact, c.impact)
+            if c.speaker:
+                self.add(node, CDO.speakerLabel, c.speaker.text)
+                who = self.actor(c.speaker.text)
+                if who is not None:
+                    self.g.add((node, CDO.speaker, who))
+                self.spoken_for(node, c.speaker.text)
+        for n, q in enumerate(self.r.questions, start=1):
+            node = self.node("question", n)
+            self.unit(node, CDO.FollowUpQuestion, q.text, q.line)
+            self.add(node, CDO.text, q.text)
+            self.g.add((node, CDO.inEvent, self.event))
+            self.text(node, CDO.explanation, q.explanation)
+            if q.speakers:
+                self.add(node, CDO.speakerLabel, q.speakers.text)
+                for name in split_names(q.speakers.text, lambda n: self.res.lookup(n) is not None):
+                    who = self.actor(name)
+                    if who is not None:
+                        self.g.add((node, CDO.askedBy, who))
+                    self.spoken_for(node, name)
+
+    def spoken_for(self, node: URIRef, name: str) -> None:
+        """Record the group a speaker named 'Nigeria (African Group)' spoke for on what they said."""
+        group = self.res.speaker(name, self.chair).on_behalf_of
+        if group is not None:
+            self.g.add((node, CDO.onBehalfOf, group))
+
+    def full_report(self) -> None:
+        if self.r.full_text:
+            self.add(self.report, CDO.fullText, self.r.full_text)
+        stack: list[tuple[int, URIRef]] = []
+        for n, s in enumerate(self.r.sections, start=1):
+            node = self.node("section", n)
+            self.unit(node, CDO.ReportSection, s.heading, s.line)
+            self.add(node, CDO.title, s.heading)
+            self.add(node, CDO.text, s.text or None)
+            self.g.add((node, CDO.headingLevel, Literal(s.level, datatype=XSD.integer)))
+            self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
+            while stack and stack[-1][0] >= s.level:
+                stack.pop()
+            self.g.add((stack[-1][1] if stack else self.report, CDO.section, node))
+            stack.append((s.level, node))
