@@ -65,7 +65,9 @@ RULES: tuple[Rule, ...] = (
     _r("support", r"^" + _ADJ + r"(?:support|backing|endorsement|championing)\s+(?:for|of|to)\s+", "supports", "supports", "for"),
     _r("welcome", r"^" + _ADJ + r"(?:welcome|welcomes|welcoming|appreciation|praise|commendation|recognition)\s+(?:for|of|to)?\s*", "welcomes", "supports", "for"),
     _r("regret", r"^" + _ADJ + r"(?:disappointment|regret|regrets|frustration|dissatisfaction|dismay)\s+(?:with|over|about|at|for|on|that)?\s*", "regrets", "concern", "against", True),
-    _r("concern", r"^" + _ADJ + r"(?:practical\s+)?(?:concern|concerns|worry|worries|alarm|unease)\s+(?:about|over|with|regarding|for|at|on|that)?\s*", "expresses-concern", "concern", "against", True),
+    # Concerns about practicalities (selection, scheduling) are about how, not whether: neither for nor against.
+    _r("practical-concern", r"^(?:practical|procedural|logistical|operational)\s+(?:concern|concerns|worries)\s+(?:about|over|with|regarding|on)\s+", "expresses-concern", "concern", "neutral"),
+    _r("concern", r"^" + _ADJ + r"(?:concern|concerns|worry|worries|alarm|unease)\s+(?:about|over|with|regarding|for|at|on|that)?\s*", "expresses-concern", "concern", "against", True),
     _r("caution", r"^" + _ADJ + r"(?:caution|warning|warnings|warns?)\s+(?:against|about|on|over|of|that)?\s*", "cautions-against", "concern", "against"),
     _r("proposal", r"^" + _ADJ + r"(?:proposal|proposals|suggestion|suggestions|proposes?|suggests?)\s+(?:for|of|to|that)?\s*", "proposes", "request", "for"),
     _r("shortfall", r"^(?:limited|little|slow|minimal|no)\s+(?:progress|advancement|movement)\s+(?:on|in|towards?)\s+", "regrets-lack", "concern", "for"),
@@ -118,9 +120,13 @@ def classify(title: str, explanation: str = "") -> Stance:
             loss = _LOSS.match(obj)
             if loss:
                 rest = obj[loss.end():].strip() or obj
-                lacking = re.match(r"(?:the\s+)?(?:lack|absence|weakening|dilution|erosion)\b", obj, re.I)
-                return Stance("regrets-lack" if lacking else "regrets-removal", rule.name + ("+lack" if lacking else "+loss"),
-                              rest, rule.act, "for", _about(rest))
+                word = re.match(r"(?:the\s+)?(\w+)", obj).group(1).lower()
+                if word in ("lack", "absence", "weakening", "dilution", "erosion"):
+                    return Stance("regrets-lack", rule.name + "+lack", rest, rule.act, "for", _about(rest))
+                if word == "reduction":  # "reduction from three to two groups": keep the preposition for the label
+                    rest = obj[re.match(r"(?:the\s+)?reduction\s+", obj, re.I).end():]
+                    return Stance("regrets-reduction", rule.name + "+reduction", rest, rule.act, "for", _about(rest))
+                return Stance("regrets-removal", rule.name + "+loss", rest, rule.act, "for", _about(rest))
             if _SHORTFALL.search(obj):
                 return Stance("regrets-lack", rule.name + "+shortfall", obj, rule.act, "for", _about(obj))
         return Stance(rule.stance, rule.name, obj, rule.act, rule.direction, _about(obj))

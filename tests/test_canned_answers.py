@@ -75,3 +75,12 @@ def test_follow_up_questions_are_the_reports_questions_with_their_askers(store, 
         got = {r["question"] for r in found if f"({day})" in r["meeting"]}
         assert got == set(questions), name
         assert len(questions) >= 3
+
+
+def test_thought_provoking_comments_are_the_reports_with_their_speakers(store, texts):
+    found = rows(store, canned("thought-provoking-comments"))
+    for name, day in REAL.items():
+        section = between(texts[name], "Thought provoking comments", "Follow-up questions")
+        comments = [(section[i + 2], section[i]) for i in range(len(section) - 2) if section[i + 1] == "Speaker"]
+        got = sorted((r["speaker"], r["quote"]) for r in found if f"({day})" in r["meeting"])
+        assert got == sorted(comments) and len(comments) >= 3, name

@@ -149,3 +149,35 @@ def test_no_actor_agrees_or_disagrees_with_itself_and_both_ways_is_mixed(store):
     p = C.ONTOLOGY_NS
     assert counts == {p + "agreedWith": 44, p + "disagreedWith": 95, p + "mixedActor": 26,
                       p + "agreeingActor": 44 - 26, p + "disagreeingActor": 95 - 26 - 1}
+
+
+ACT_LABELS = {"supports": "supports", "opposes": "opposes", "concern": "expresses concern", "request": "requests",
+              "observation": "observes"}
+DIRECTION_LABELS = {"for": "for", "against": "against", "neutral": "neither"}
+
+
+def test_one_states_positions_are_its_arguments_as_the_gold_set_reads_them(built_store, store):
+    from .test_gold import gold
+    found = rows(store, canned("positions-of-one-state-across-meetings"))
+    makers = {r["arg"] for r in rows(store, "SELECT ?arg WHERE { ?arg cdo:madeBy state:EGY }")}
+    expected = [(ACT_LABELS[g["speech_act"]], DIRECTION_LABELS[g["direction"]]) for g in gold()
+                if f"{C.DATA_NS}meeting/{g['meeting']}/argument/{g['order']}" in makers]
+    assert [(r["act"], r["direction"]) for r in found] == expected and len(expected) == 3  # Egypt's three arguments
+
+
+def test_those_against_something_are_those_the_gold_set_reads_as_against(built_store, store):
+    from .test_gold import gold
+    found = rows(store, canned("who-opposed-or-worried-about-an-instrument"))
+    holders = {r["arg"]: r["h"] for r in rows(store, "SELECT ?arg ?h WHERE { ?arg cdo:madeBy/(skos:prefLabel|rdfs:label) ?h }")}
+    expected = sorted((g["meeting"][:10], holders[f"{C.DATA_NS}meeting/{g['meeting']}/argument/{g['order']}"],
+                       ACT_LABELS[g["speech_act"]]) for g in gold() if g["direction"] == "against")
+    expected = sorted(expected + [("2024-12-04", "Estonia", "expresses concern")])  # the sample: Estonia cautions
+    assert sorted((r["date"], r["holder"], r["act"]) for r in found) == expected
+
+
+def test_states_speaking_for_a_group_are_those_the_reports_name(built_store, store):
+    found = {(r["date"], r["state"], r["group"]) for r in rows(store, canned("states-speaking-on-behalf-of-a-group"))}
+    # Read off the reports: Nigeria for the African Group, Tunisia for the Arab Group, Mexico for a group of
+    # Latin American countries (2025-07-10); Kenya for the African Group in the sample. The webinar has none.
+    assert found == {("2025-07-10", "Nigeria", "African Group"), ("2025-07-10", "Tunisia", "Arab Group"),
+                     ("2025-07-10", "Mexico", "Group of Latin American countries"), ("2024-12-04", "Kenya", "African Group")}

@@ -31,7 +31,7 @@ GOLD = [
     ("POC directory as a major achievement of the OEWG", "welcomes", "supports", {"poc-directory"}),
     ("Progress on international law was limited", "observes", "neutral", set()),
     ("Frustration with the slow pace of norm implementation", "regrets", "opposes", set()),
-    ("Concern about reduction from three to two thematic groups", "regrets-removal", "supports", set()),
+    ("Concern about reduction from three to two thematic groups", "regrets-reduction", "supports", set()),
     ("Emphasis on the framework of responsible state behaviour as the basis", "calls-for", "supports", {"responsible-state-behaviour-framework"}),
     ("Support for funding delegates from small states", "supports", "supports", set()),
     ("Warning that the new mechanism may duplicate the OEWG", "cautions-against", "opposes", {"global-mechanism", "oewg-2021-2025"}),
@@ -44,7 +44,7 @@ GOLD = [
 ]
 
 BROAD = {"supports": "supports", "welcomes": "supports", "calls-for": "supports", "calls-for-restoration": "supports",
-         "regrets-removal": "supports", "regrets-lack": "supports", "proposes": "supports", "expresses-concern": "opposes",
+         "regrets-removal": "supports", "regrets-lack": "supports", "regrets-reduction": "supports", "proposes": "supports", "expresses-concern": "opposes",
          "cautions-against": "opposes", "rejects": "opposes", "regrets": "opposes", "calls-for-deletion": "opposes",
          "requests-clarification": "neutral", "observes": "neutral"}
 
