@@ -106,7 +106,7 @@ def _stored_reference_hash(store: ox.Store) -> str | None:
 
 
 def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool = False,
-               reasoner: str = "compiled") -> Iterator[Converted]:
+               reasoner: str = "compiled", validator: str = "compiled") -> Iterator[Converted]:
     """Convert *files*, yielding each result as it is ready, in file order.
 
     Workers are spawned (not forked: they must not inherit the build lock or anything else open here)
@@ -114,19 +114,20 @@ def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool =
     """
     if jobs <= 1 or len(files) <= 2:  # starting workers costs more than it saves
         for f in files:
-            yield convert(str(f), infer, accept_partial, reasoner)
+            yield convert(str(f), infer, accept_partial, reasoner, validator)
         return
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
         n = len(files)
-        yield from pool.map(convert, [str(f) for f in files], [infer] * n, [accept_partial] * n, [reasoner] * n)
+        yield from pool.map(convert, [str(f) for f in files], [infer] * n, [accept_partial] * n, [reasoner] * n,
+                            [validator] * n)
 
 
 def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_going: bool = False,
           jobs: int | None = None, infer: bool = True, endpoint: RemoteStore | None = None,
           allow_duplicate_meetings: bool = False, accept_partial: bool = False, reasoner: str = "compiled",
-          tick: Callable[[Converted], None] = lambda r: None,
+          validator: str = "compiled", tick: Callable[[Converted], None] = lambda r: None,
           announce: Callable[[int], None] = lambda n: None,
           notice: Callable[[str], None] = lambda m: None) -> BuildResult:
     """Bring the store at *root* (or the remote *endpoint*; *root* then only holds the build lock) in line
@@ -178,7 +179,8 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
         writer = gen = None
         digest = reference_digest()
         try:
-            for r in _converted(todo, jobs or min(os.cpu_count() or 1, len(todo) or 1), infer, accept_partial, reasoner):
+            for r in _converted(todo, jobs or min(os.cpu_count() or 1, len(todo) or 1), infer, accept_partial, reasoner,
+                                   validator):
                 tick(r)
                 for n in r.notices:
                     notice(n)

@@ -55,7 +55,8 @@ def _meeting_key(g: Graph) -> str:
     return ""
 
 
-def convert(path: str, infer: bool = True, accept_partial: bool = False, reasoner: str = "compiled") -> Converted:
+def convert(path: str, infer: bool = True, accept_partial: bool = False, reasoner: str = "compiled",
+            validator: str = "compiled") -> Converted:
     """Convert the report at *path*; never raises for bad input (the error is in the result)."""
     t0 = time.perf_counter()
     try:
@@ -69,7 +70,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
         t1 = time.perf_counter()
         g = map_report(report, default_resolver(), data)
         t2 = time.perf_counter()
-        outcome = validate_graph(g)
+        outcome = validate_graph(g, validator=validator)
         t3 = time.perf_counter()
         out.warnings = [str(p) for p in outcome.problems if p.severity != "Violation"]
         if not outcome.conforms:

@@ -88,13 +88,38 @@ def _context() -> Graph:
     return with_context(Graph())
 
 
-def validate_graph(g: Graph, context: bool = True) -> Outcome:
+VALIDATORS = ("compiled", "pyshacl")
+
+
+@lru_cache(maxsize=1)
+def _compiled():
+    """The shapes read once for kg.shacl, with the context indexed; None if the shapes need pySHACL."""
+    from . import shacl
+    try:
+        validator = shacl.Validator(vocab.shapes_graph())
+    except shacl.Unsupported:
+        return None
+    index = shacl.Index(_context())
+    return validator, index, shacl.superclass_closure(index)
+
+
+def validate_graph(g: Graph, context: bool = True, validator: str = "compiled") -> Outcome:
     """Validate *g* (with ontology and reference context unless *context* is False).
 
-    The context graph is built once per process; a report's own triples are added to it for the
-    validation and taken out again afterwards, so the data pySHACL sees is exactly g + context
-    (copying some ten thousand context triples per report cost more than validating them).
+    By default the shapes run in kg.shacl and the checks in pyoxigraph, over the report and the
+    context indexed once per process; `validator="pyshacl"` (and any graph validated without
+    context, such as a Turtle file) goes through pySHACL and rdflib, the reference the tests hold
+    the fast path to. For pySHACL the report's triples are added to the cached context graph and
+    taken out again afterwards, so the data it sees is exactly g + context.
     """
+    if validator not in VALIDATORS:
+        raise ValueError(f"unknown validator {validator!r}")
+    compiled = _compiled() if context and validator == "compiled" else None
+    if compiled is not None:
+        shapes, index, closure = compiled
+        problems = [Problem(r.severity, str(r.focus), _name(r.path), r.message, _shape_name(vocab.shapes_graph(), r.source))
+                    for r in shapes.validate(g, index, closure)]
+        return Outcome(problems + checks_on_store(g))
     if not context:
         return _validate(g)
     data = _context()
@@ -146,6 +171,42 @@ def _name(term) -> str:
 def checks() -> tuple[tuple[str, str], ...]:
     """Return (name, query text) for every shapes/checks/*-violation.rq."""
     return tuple((p.stem, p.read_text(encoding="utf-8")) for p in sorted(C.CHECKS_DIR.glob("*-violation.rq")))
+
+
+class _CheckStore:
+    """An in-memory pyoxigraph store holding the context once; a report is loaded beside it per check run."""
+
+    REPORT = "urn:x-kg:report"
+
+    def __init__(self):
+        import pyoxigraph as ox
+        self.ox = ox
+        self.store = ox.Store()
+        self.store.load(_context().serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES,
+                        to_graph=ox.NamedNode("urn:x-kg:context"))
+
+    def run(self, g: Graph) -> list[Problem]:
+        ox = self.ox
+        graph = ox.NamedNode(self.REPORT)
+        self.store.load(g.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        try:
+            out = []
+            for name, query in checks():
+                for row in self.store.query(query, use_default_graph_as_union=True):
+                    out.append(Problem("Violation", row["focus"].value, "", row["message"].value, name))
+            return out
+        finally:
+            self.store.clear_graph(graph)
+
+
+@lru_cache(maxsize=1)
+def _check_store() -> _CheckStore:
+    return _CheckStore()
+
+
+def checks_on_store(g: Graph) -> list[Problem]:
+    """Run the SPARQL checks on *g* plus the context in pyoxigraph (the same rows as run_checks)."""
+    return _check_store().run(g)
 
 
 def run_checks(data: Graph) -> list[Problem]:
