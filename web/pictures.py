@@ -147,7 +147,7 @@ def state_view(iri: str) -> dict:
     spoke_for = _rows(f"""SELECT DISTINCT ?g ?label ?event WHERE {{ ?part cdo:participant {s} ; cdo:onBehalfOf ?g ; cdo:inEvent ?event .
         ?g rdfs:label ?label }}""")
     relations = []
-    for pair in alignment.pairs():
+    for pair in _pairs_by_actor().get(iri, ()):
         if iri in (pair.a, pair.b):
             other = pair.b if pair.a == iri else pair.a
             relations.append({"other": other, "label": _label(other), "href": alignment.pair_url(pair.a, pair.b),
@@ -155,6 +155,19 @@ def state_view(iri: str) -> dict:
     relations.sort(key=lambda r: (-r["agree"], r["label"]))
     return {"positions": positions_of(f"?p cdo:positionOf {s} ."), "groups": groups, "spoke_for": spoke_for,
             "relations": relations, "source": alignment.SOURCE}
+
+
+def _pairs_by_actor() -> dict[str, list]:
+    """Every alignment pair, indexed by both its actors, once per store generation (state pages read it)."""
+    from .browse import cached
+
+    def make():
+        index: dict[str, list] = defaultdict(list)
+        for pair in alignment.pairs():
+            index[pair.a].append(pair)
+            index[pair.b].append(pair)
+        return dict(index)
+    return cached("pairs-by-actor", make)
 
 
 def group_view(iri: str) -> dict:
