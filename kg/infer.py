@@ -9,10 +9,10 @@ from functools import lru_cache
 import owlrl
 from owlrl.OWLRL import OWLRL_Semantics
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
 
 from . import constants as C
 from . import vocab
+from .vocab import OWL, RDF, RDFS
 
 # Entailments that every resource has, or that only restate the schema: storing them adds nothing.
 _NOISE_TYPES = {OWL.Thing, RDFS.Resource, OWL.NamedIndividual, RDFS.Literal, RDFS.Datatype, RDFS.Class, OWL.Class,
@@ -97,6 +97,11 @@ def reference_closure() -> Graph:
     return closed
 
 
+@lru_cache(maxsize=1)
+def _reference_triples() -> frozenset:
+    return frozenset(reference_closure())
+
+
 def useful(t) -> bool:
     """Tell whether an entailed triple adds information worth storing."""
     s, p, o = t
@@ -153,14 +158,15 @@ def entailments(report: Graph, reasoner: str = "compiled") -> Graph:
     """
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; one of {', '.join(REASONERS)}")
-    base = reference_closure()
+    base = _reference_triples()
     closed = _compiled_closure(report) if reasoner == "compiled" else closure(_reasoning_input(report))
     # owlrl round-trips literals through proxies and hands some back with another datatype
     # ("7"^^xsd:positiveInteger comes back as "7"^^xsd:integer): the same value again is noise.
-    lexical = {(s, p, str(o)) for s, p, o in report if isinstance(o, Literal)}
+    asserted = set(report)  # set lookups: an rdflib Graph's "in" costs microseconds per triple
+    lexical = {(s, p, str(o)) for s, p, o in asserted if isinstance(o, Literal)}
     out = vocab.bind(Graph())
     for t in closed:
-        if t in report or t in base or not useful(t):
+        if t in asserted or t in base or not useful(t):
             continue
         if isinstance(t[2], Literal) and (t[0], t[1], str(t[2])) in lexical:
             continue

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS, XSD
 
 from . import stance as stances
 from .resolve import norm
-from .vocab import ACT, CDO, DIRECTION, STANCE
+from .vocab import ACT, CDO, DIRECTION, RDFS, STANCE, XSD
 
 
 class ArgumentsMixin:

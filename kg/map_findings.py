@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import XSD
 
 from .iris import slug
 from .resolve import norm, split_names
-from .vocab import CDO
+from .vocab import CDO, XSD
 
 
 class FindingsMixin:

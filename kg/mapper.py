@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from .iris import mint, safe_slug, slug
 from .map_arguments import ArgumentsMixin
@@ -15,7 +14,7 @@ from .map_findings import FindingsMixin
 from .reader import clean_text
 from .report import Report, Text
 from .resolve import Resolver, organization_in
-from .vocab import CDO, TOPIC, TOPIC_SCHEME, bind
+from .vocab import CDO, RDF, RDFS, SKOS, TOPIC, TOPIC_SCHEME, XSD, bind
 
 _ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth eleventh "
                                         "twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth "

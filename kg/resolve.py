@@ -65,6 +65,16 @@ class Resolver:
         # the instrument or mechanism beats the issue it embodies.
         self.targets.sort(key=lambda t: (-len(t[0]), t[2], t[0], str(t[1])))
         self._target_res = [(re.compile(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])"), s) for n, s, _ in self.targets]
+        # Each name can only match where its first word stands as a word of the text: index the
+        # patterns by that word, so a text tries tens of patterns rather than every name.
+        self._by_word: dict[str, list[int]] = {}
+        self._always: list[int] = []
+        for i, (n, _, _) in enumerate(self.targets):
+            first = re.match(r"[a-z0-9]+", n)
+            if first:
+                self._by_word.setdefault(first.group(0), []).append(i)
+            else:
+                self._always.append(i)
 
     @staticmethod
     def _kind(types: set) -> URIRef | None:
@@ -124,7 +134,10 @@ class Resolver:
         """Return the mechanisms, instruments and issues *text* names, in text order; longer names win overlaps."""
         t = norm(text)
         taken: list[tuple[int, int, URIRef]] = []
-        for rx, iri in self._target_res:
+        tried = set(self._always)
+        for word in set(re.findall(r"[a-z0-9]+", t)):
+            tried.update(self._by_word.get(word, ()))
+        for rx, iri in (self._target_res[i] for i in sorted(tried)):  # in the same order: longest names first
             for m in rx.finditer(t):
                 if not any(m.start() < e and s < m.end() for s, e, _ in taken):
                     taken.append((m.start(), m.end(), iri))

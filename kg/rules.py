@@ -16,9 +16,9 @@ from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import OWL, RDF, RDFS
 
 from . import vocab
+from .vocab import OWL, RDF, RDFS
 
 
 class NeedsOwlrl(Exception):
