@@ -227,6 +227,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 return result
             if gen is None:
                 gen, writer = _open_generation(root, digest, ref_hash)
+            writer.flush()
             for g in stale:
                 writer.drop(g)
             result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
@@ -241,19 +242,37 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
 
 
 class _LocalWriter:
-    """Write report graphs into an unpublished pyoxigraph generation."""
+    """Write report graphs into an unpublished pyoxigraph generation, in batches.
+
+    Graphs are gathered as N-Quads and bulk-loaded some megabytes at a time: a transactional load
+    per report kept every write in RocksDB's memtables (build memory grew with the corpus: 2.1 GiB
+    at 1,000 reports) and cost about 0.2 s a report; bulk loading needs no transaction, and the
+    generation is not published until the build is known good, so none is needed."""
+
+    BATCH_BYTES = 32 << 20
 
     def __init__(self, store: ox.Store):
         self.store = store
+        self.pending: list[bytes] = []
+        self.size = 0
 
     def replace(self, graph: str, ntriples: bytes) -> None:
         node = ox.NamedNode(graph)
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
-        self.store.load(ntriples, format=ox.RdfFormat.N_TRIPLES, to_graph=node)
+        # Each N-Triples line ends in " .\n" (a newline inside a literal is written escaped).
+        self.pending.append(ntriples.replace(b" .\n", f" {node} .\n".encode()))
+        self.size += len(ntriples)
+        if self.size >= self.BATCH_BYTES:
+            self.flush()
 
     def drop(self, graph: str) -> None:
         self.store.remove_graph(ox.NamedNode(graph))
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.bulk_load(b"".join(self.pending), format=ox.RdfFormat.N_QUADS)
+            self.pending, self.size = [], 0
 
 
 class _RemoteWriter:
