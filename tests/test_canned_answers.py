@@ -140,3 +140,31 @@ def test_who_agreed_with_whom_is_each_arguments_lists_read_honestly(store, texts
                 expected.add((maker, other, "listed both ways" if other in disagreed else "agreed"))
         got = {(r["speaker"], r["other"], r["relation"]) for r in found if f"({day})" in r["meeting"]}
         assert got == expected and expected, (name, sorted(got ^ expected)[:6])
+
+
+def unquote(text: str) -> str:
+    """The reports quote a phrase one way in an argument's title and another where they cite it."""
+    return re.sub(r"[\"'“”‘’]", "", text)
+
+
+def test_differences_cite_the_arguments_the_reports_list(store, texts):
+    found = rows(store, canned("differences-and-the-arguments-they-cite"))
+    kinds = {"Different viewpoints": "different viewpoint", "Unexpected differences": "unexpected difference"}
+    for name, day in REAL.items():
+        section = between(texts[name], "Differences", "Overall assessment")
+        expected, kind, head, listing = set(), None, None, False
+        for i, line in enumerate(section):
+            if line in kinds:
+                kind = kinds[line]
+            elif line == "Speakers":
+                head, listing = section[i - 1], False
+            elif line == "Arguments":
+                listing = True
+            elif line in ("Summary", "Explanation", "Topics"):
+                listing = False
+            elif listing:
+                expected.add((kind, head, unquote(line)))
+        got = {(r["kind"], r["difference"], unquote(r["argument"])) for r in found if f"({day})" in r["meeting"]}
+        # A difference without a title of its own is named by its summary, which starts with its first line.
+        matched = {(k, h, a) for k, h, a in expected if any(g[0] == k and g[1].startswith(h) and g[2] == a for g in got)}
+        assert matched == expected and len(got) == len(expected), (name, sorted(expected - matched)[:3])
