@@ -227,7 +227,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 return result
             if gen is None:
                 gen, writer = _open_generation(root, digest, ref_hash)
-            writer.flush()
+            writer.finish()
             for g in stale:
                 writer.drop(g)
             result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
@@ -250,11 +250,13 @@ class _LocalWriter:
     generation is not published until the build is known good, so none is needed."""
 
     BATCH_BYTES = 32 << 20
+    COMPACT_AFTER = 100  # graphs: compacting costs ~2 % of such a build and speeds every later read
 
     def __init__(self, store: ox.Store):
         self.store = store
         self.pending: list[bytes] = []
         self.size = 0
+        self.written = 0
 
     def replace(self, graph: str, ntriples: bytes) -> None:
         node = ox.NamedNode(graph)
@@ -263,6 +265,7 @@ class _LocalWriter:
         # Each N-Triples line ends in " .\n" (a newline inside a literal is written escaped).
         self.pending.append(ntriples.replace(b" .\n", f" {node} .\n".encode()))
         self.size += len(ntriples)
+        self.written += 1
         if self.size >= self.BATCH_BYTES:
             self.flush()
 
@@ -270,9 +273,16 @@ class _LocalWriter:
         self.store.remove_graph(ox.NamedNode(graph))
 
     def flush(self) -> None:
+        """Load what is pending."""
         if self.pending:
             self.store.bulk_load(b"".join(self.pending), format=ox.RdfFormat.N_QUADS)
             self.pending, self.size = [], 0
+
+    def finish(self) -> None:
+        """Load the rest; after a large build, compact the bulk-loaded files once (faster reads after)."""
+        self.flush()
+        if self.written >= self.COMPACT_AFTER:
+            self.store.optimize()
 
 
 class _RemoteWriter:
