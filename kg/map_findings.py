@@ -62,39 +62,39 @@ class FindingsMixin:
     def takeaways(self) -> None:
         for kind, items in sorted(self.r.takeaways.items()):
             for n, t in enumerate(items, start=1):
-                node = self.node(slug(kind), n)
-                self.unit(node, CDO[kind], t.text, t.line)
-                self.add(node, CDO.text, t.text)
+                node = self.said(slug(kind), CDO[kind], n, t.text, t.line, CDO.text)
                 self.g.add((node, CDO.order, Literal(n, datatype=XSD.integer)))
-                self.g.add((node, CDO.inEvent, self.event))
 
     def comments_and_questions(self) -> None:
         for n, c in enumerate(self.r.comments, start=1):
-            node = self.node("comment", n)
-            self.unit(node, CDO.ThoughtProvokingComment, c.quote, c.line)
-            self.add(node, CDO.quote, c.quote)
-            self.g.add((node, CDO.inEvent, self.event))
+            node = self.said("comment", CDO.ThoughtProvokingComment, n, c.quote, c.line, CDO.quote)
             self.text(node, CDO.reason, c.reason)
             self.text(node, CDO.impact, c.impact)
             if c.speaker:
-                self.add(node, CDO.speakerLabel, c.speaker.text)
-                who = self.actor(c.speaker.text)
-                if who is not None:
-                    self.g.add((node, CDO.speaker, who))
-                self.spoken_for(node, c.speaker.text)
+                self.speakers_of(node, c.speaker.text, [c.speaker.text], CDO.speaker)
         for n, q in enumerate(self.r.questions, start=1):
-            node = self.node("question", n)
-            self.unit(node, CDO.FollowUpQuestion, q.text, q.line)
-            self.add(node, CDO.text, q.text)
-            self.g.add((node, CDO.inEvent, self.event))
+            node = self.said("question", CDO.FollowUpQuestion, n, q.text, q.line, CDO.text)
             self.text(node, CDO.explanation, q.explanation)
             if q.speakers:
-                self.add(node, CDO.speakerLabel, q.speakers.text)
-                for name in split_names(q.speakers.text, lambda n: self.res.lookup(n) is not None):
-                    who = self.actor(name)
-                    if who is not None:
-                        self.g.add((node, CDO.askedBy, who))
-                    self.spoken_for(node, name)
+                names = split_names(q.speakers.text, lambda n: self.res.lookup(n) is not None)
+                self.speakers_of(node, q.speakers.text, names, CDO.askedBy)
+
+    def said(self, kind: str, cls: URIRef, n: int, text: str, line: int | None, prop: URIRef) -> URIRef:
+        """Mint the n-th item of a closing section: its class, label, text and event."""
+        node = self.node(kind, n)
+        self.unit(node, cls, text, line)
+        self.add(node, prop, text)
+        self.g.add((node, CDO.inEvent, self.event))
+        return node
+
+    def speakers_of(self, node: URIRef, label: str, names: list[str], prop: URIRef) -> None:
+        """Record who said it: the label as written, each resolved actor, and any group spoken for."""
+        self.add(node, CDO.speakerLabel, label)
+        for name in names:
+            who = self.actor(name)
+            if who is not None:
+                self.g.add((node, prop, who))
+            self.spoken_for(node, name)
 
     def spoken_for(self, node: URIRef, name: str) -> None:
         """Record the group a speaker named 'Nigeria (African Group)' spoke for on what they said."""
