@@ -76,12 +76,19 @@ def jsonld_context() -> dict:
     return {"@context": dict(SERIAL_PREFIXES)}
 
 
+def prefixed_name(iri: str, prefixes: dict[str, str] = SERIAL_PREFIXES) -> str | None:
+    """Return *iri* as prefix:local under the longest matching namespace, if the local part is plain
+    (letters, digits, '-' and '_', not starting with '-'): valid in SPARQL, Turtle and JSON-LD alike."""
+    best = max(((p, ns) for p, ns in prefixes.items() if iri.startswith(ns)), key=lambda kv: len(kv[1]), default=None)
+    if best is None:
+        return None
+    local = iri[len(best[1]):]
+    plain = local and local[0] != "-" and all(c.isalnum() or c in "-_" for c in local)
+    return f"{best[0]}:{local}" if plain else None
+
+
 def _curie(iri: str) -> str:
-    for prefix, ns in SERIAL_PREFIXES.items():
-        local = iri[len(ns):]
-        if iri.startswith(ns) and local and ":" not in local and "/" not in local and "#" not in local:
-            return f"{prefix}:{local}"
-    return iri
+    return prefixed_name(iri) or iri
 
 
 def compact_jsonld(triples) -> bytes:

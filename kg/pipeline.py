@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.plugins.serializers.nt import _nt_row
 
 from .infer import InferenceError, entailments
 from .iris import is_safe_iri
@@ -17,7 +16,7 @@ from .parser import parse_file
 from .reader import ReportError
 from .resolve import default_resolver
 from .validate import validate_graph
-from .vocab import ID
+from .vocab import ID, ntriples
 
 
 @dataclass
@@ -86,8 +85,6 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
     except InferenceError as exc:
         out.error, out.exit_code = f"{path}:0: [inference] {exc}", 1
         return out
-    # The triples themselves, not a merged copy: adding thousands of triples to an rdflib Graph costs
-    # more than writing them (rdflib's own N-Triples row writer, so the output is the same).
     full = set(g)
     full.update(extra)
     iris = {t for triple in full for t in triple if isinstance(t, URIRef)}
@@ -97,7 +94,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
         return out
     out.graph_iri = graph_iri(meeting_slug(report))
     out.meeting = _meeting_key(g)
-    out.ntriples = "".join(map(_nt_row, full)).encode("utf-8")
+    out.ntriples = ntriples(full)
     out.asserted, out.inferred = len(g), len(extra)
     out.seconds = {"parse": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "infer": t4 - t3,
                    "serialize": time.perf_counter() - t4}

@@ -57,6 +57,7 @@ class Shape:
     path: URIRef | None = None
     severity: str = "Violation"
     message: str = ""
+    per_value: bool = False  # has a constraint checked on each value (not only counts, sh:hasValue, sh:node)
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,7 @@ class Validator:
             shape.params["_langs"] = {str(x).lower() for x in Collection(sg, shape.params[SH.languageIn][0])}
         if SH["in"] in shape.params:
             shape.params["_in"] = set(Collection(sg, shape.params[SH["in"]][0]))
+        shape.per_value = bool(shape.params.keys() - {MIN_COUNT, MAX_COUNT, HAS_VALUE, NODE, OR, "_or"} or shape.params["_or"])
         return shape
 
     # -- validation ------------------------------------------------------------------------------
@@ -172,7 +174,7 @@ class Validator:
         for wanted in p.get(HAS_VALUE, ()):
             if wanted not in values:
                 out.append(f"Node {_n(focus)}->{_n(shape.path)} does not contain a value in the set: ['{wanted}']")
-        if not values or not (p.keys() - {MIN_COUNT, MAX_COUNT, HAS_VALUE, NODE, "_or"} or p["_or"]):
+        if not values or not shape.per_value:
             return out
         classes, datatypes, lengths = p.get(CLASS, ()), p.get(DATATYPE, ()), p.get(MIN_LENGTH, ())
         lows, highs, others = p.get(MIN_INCLUSIVE, ()), p.get(MAX_INCLUSIVE, ()), p.get(LESS_EQ, ())

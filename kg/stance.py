@@ -20,8 +20,12 @@ import re
 from dataclasses import dataclass
 
 _ADJ = r"(?:(?:strong|firm|continued|broad|full|general|cautious|deep|serious|clear|explicit|renewed|particular)\s+)?"
-_LOSS = re.compile(r"^(?:the\s+)?(?:removal|deletion|reduction|lack|absence|elimination|exclusion|omission|loss|"
-                   r"dropping|weakening|dilution|erosion)\s+(?:of|in|from)\s+", re.I)
+# What a loss word says the speaker regrets (and so wants): the target gone, cut down, or too little of it.
+_LOSSES = {**dict.fromkeys(("removal", "deletion", "elimination", "exclusion", "omission", "loss", "dropping"),
+                           "regrets-removal"),
+           **dict.fromkeys(("lack", "absence", "weakening", "dilution", "erosion"), "regrets-lack"),
+           "reduction": "regrets-reduction"}
+_LOSS = re.compile(r"^(?:the\s+)?(?P<word>" + "|".join(_LOSSES) + r")\s+(?P<prep>of|in|from)\s+", re.I)
 # A shortfall inside the object ("doesn't capture", "fails to") means the speaker wants more of it.
 _SHORTFALL = re.compile(r"\b(?:does(?:n[’']t| not)|do(?:n[’']t| not)|fails? to|insufficient|inadequate|not enough|"
                         r"too little|overlook\w*|omit\w*)\b", re.I)
@@ -119,14 +123,11 @@ def classify(title: str, explanation: str = "") -> Stance:
         if rule.flips_on_loss:
             loss = _LOSS.match(obj)
             if loss:
-                rest = obj[loss.end():].strip() or obj
-                word = re.match(r"(?:the\s+)?(\w+)", obj).group(1).lower()
-                if word in ("lack", "absence", "weakening", "dilution", "erosion"):
-                    return Stance("regrets-lack", rule.name + "+lack", rest, rule.act, "for", _about(rest))
-                if word == "reduction":  # "reduction from three to two groups": keep the preposition for the label
-                    rest = obj[re.match(r"(?:the\s+)?reduction\s+", obj, re.I).end():]
-                    return Stance("regrets-reduction", rule.name + "+reduction", rest, rule.act, "for", _about(rest))
-                return Stance("regrets-removal", rule.name + "+loss", rest, rule.act, "for", _about(rest))
+                stance = _LOSSES[loss.group("word").lower()]
+                # "the reduction from three to two groups" keeps its preposition: "regrets the reduction from …"
+                rest = obj[loss.start("prep") if stance == "regrets-reduction" else loss.end():].strip() or obj
+                name = {"regrets-removal": "+loss", "regrets-lack": "+lack", "regrets-reduction": "+reduction"}[stance]
+                return Stance(stance, rule.name + name, rest, rule.act, "for", _about(rest))
             if _SHORTFALL.search(obj):
                 return Stance("regrets-lack", rule.name + "+shortfall", obj, rule.act, "for", _about(obj))
         return Stance(rule.stance, rule.name, obj, rule.act, rule.direction, _about(obj))

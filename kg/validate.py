@@ -182,14 +182,12 @@ class _CheckStore:
         import pyoxigraph as ox
         self.ox = ox
         self.store = ox.Store()
-        self.store.load(_context().serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES,
-                        to_graph=ox.NamedNode("urn:x-kg:context"))
+        self.store.load(vocab.ntriples(_context()), ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-kg:context"))
 
     def run(self, g: Graph) -> list[Problem]:
         ox = self.ox
         graph = ox.NamedNode(self.REPORT)
-        from rdflib.plugins.serializers.nt import _nt_row  # rdflib's row writer, without its per-graph overhead
-        self.store.load("".join(map(_nt_row, g)).encode("utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        self.store.load(vocab.ntriples(g), ox.RdfFormat.N_TRIPLES, to_graph=graph)
         try:
             out = []
             for name, query in checks():

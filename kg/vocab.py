@@ -75,6 +75,13 @@ def load(*paths: Path) -> Graph:
     return g
 
 
+def ntriples(triples) -> bytes:
+    """Write rdflib triples as N-Triples with rdflib's own row writer, without building a Graph first
+    (merging thousands of triples into a Graph to serialize it cost more than writing them)."""
+    from rdflib.plugins.serializers.nt import _nt_row
+    return "".join(map(_nt_row, triples)).encode("utf-8")
+
+
 def bind(g: Graph) -> Graph:
     """Bind the project's prefixes on *g*."""
     for prefix, ns in C.PREFIXES.items():

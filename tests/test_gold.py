@@ -8,8 +8,6 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-import pytest
-
 from kg import constants as C
 
 from .conftest import rows
@@ -88,4 +86,3 @@ if __name__ == "__main__":  # python -m tests.test_gold [store]: print the figur
     print("misses (meeting, order, gold act, act, gold direction, direction, missed targets, extra targets):")
     for m in result["misses"]:
         print(" ", m)
-    pytest  # keeps the import used when run as a script

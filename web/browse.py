@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, current_app, jsonify, redirect, render_template, request, url_for
 
 from kg import constants as C
-from kg.export import FORMATS, describe
+from kg.export import FORMATS, describe, prefixed_name
 from kg.resolve import norm
 
 from . import alignment as align
@@ -125,7 +125,6 @@ def search_labels(text: str, limit: int = 50) -> list[dict]:
 
 def describe_hit(iri: str, matched: str) -> dict:
     """A search hit: label, most specific type, a snippet of its description, its link."""
-    from .sparql import prefixed_name
     node = ox.NamedNode(iri)
     st = db.store()
     types = [q.object.value for q in st.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, None)]
@@ -141,7 +140,7 @@ def describe_hit(iri: str, matched: str) -> dict:
         snippet = snippet[:200].rsplit(" ", 1)[0] + "…"
     own = label(iri)
     return {"iri": iri, "label": own, "matched": matched if matched != own else "", "type": ", ".join(label(t) for t in shown[:2]),
-            "snippet": snippet, "href": href(iri), "curie": prefixed_name(iri)}
+            "snippet": snippet, "href": href(iri), "curie": prefixed_name(iri, C.PREFIXES)}
 
 
 SEARCH_PAGE = 25

@@ -238,5 +238,5 @@ def alignment_svg() -> str:
 
 
 def _label(iri: str) -> str:
-    found = _rows(f"SELECT (SAMPLE(?l) AS ?label) WHERE {{ {_n(iri)} skos:prefLabel|rdfs:label ?l }}")
-    return (found[0]["label"] if found and found[0]["label"] else None) or iri.rstrip("/").rsplit("/", 1)[-1]
+    from .browse import label  # the pages' one label lookup (browse imports this module)
+    return label(iri)

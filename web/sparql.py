@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from kg import constants as C
+from kg.export import prefixed_name
 
 from . import db
 from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
@@ -240,21 +241,12 @@ def vocabulary() -> dict:
             FILTER(isIRI(?t)) OPTIONAL {{ ?t rdfs:label ?l }} }} }} GROUP BY ?t""")
         terms = []
         for row in found:
-            name = prefixed_name(row["t"].value)
+            name = prefixed_name(row["t"].value, C.PREFIXES)
             if name:
                 kind = "class" if row["kind"].value.endswith("Class") else "property"
                 terms.append({"name": name, "label": row["label"].value if row["label"] else "", "kind": kind})
         return {"prefixes": C.PREFIXES, "terms": sorted(terms, key=lambda t: t["name"])}
     return cached("vocabulary", make)
-
-
-def prefixed_name(iri: str) -> str | None:
-    """Return the prefixed name of *iri* under the project's prefixes, if its local part is plain."""
-    best = max(((p, ns) for p, ns in C.PREFIXES.items() if iri.startswith(ns)), key=lambda kv: len(kv[1]), default=None)
-    if best is None:
-        return None
-    local = iri[len(best[1]):]
-    return f"{best[0]}:{local}" if local and all(c.isalnum() or c in "-_" for c in local) and local[0] not in "-" else None
 
 
 def label_map(result: Result) -> dict[str, str]:
