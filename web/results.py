@@ -96,6 +96,68 @@ def collect(res, cap: int, byte_cap: int = 1 << 62) -> Result:
     return Result(form, names, rows, None, [], False)
 
 
+# The engine's own result writers, and the fewest bytes one row takes in each: below cap × that many
+# bytes an answer cannot hold more than cap rows. CSV and TSV end every row with a newline.
+_NATIVE = {"json": (ox.QueryResultsFormat.JSON, 3), "xml": (ox.QueryResultsFormat.XML, 17),
+           "csv": (ox.QueryResultsFormat.CSV, 2), "tsv": (ox.QueryResultsFormat.TSV, 1)}
+
+
+class _Over(Exception):
+    """The engine's writer passed the byte cap."""
+
+
+class _CappedBuffer:
+    """A binary sink that refuses to grow past *limit* bytes."""
+
+    def __init__(self, limit: int):
+        self.limit, self.parts, self.size = limit, [], 0
+
+    def write(self, b) -> int:
+        self.size += len(b)
+        if self.size > self.limit:
+            raise _Over
+        self.parts.append(bytes(b))
+        return len(b)
+
+    def flush(self) -> None:
+        pass
+
+
+def _rows_within(body: bytes, fmt: str, cap: int) -> bool:
+    """Tell whether a natively written SELECT answer has at most *cap* rows, counting only when it must."""
+    if len(body) <= cap * _NATIVE[fmt][1]:
+        return True
+    if fmt == "json":
+        return len(json.loads(body)["results"]["bindings"]) <= cap
+    if fmt == "xml":
+        return body.count(b"<result>") <= cap  # '<' inside a value is written &lt;
+    return body.count(b"\n") - 1 <= cap  # an upper bound: a CSV value may hold a newline
+
+
+def has_native(form: str, fmt: str) -> bool:
+    """Tell whether answers of *form* in *fmt* go through the engine's writer (graphs keep our prefixes,
+    CSV and TSV booleans our header)."""
+    return form != "CONSTRUCT" and fmt in _NATIVE and not (form == "ASK" and fmt in ("csv", "tsv"))
+
+
+def native(res, fmt: str, cap: int, byte_cap: int) -> bytes | None:
+    """Serialize a SELECT or ASK answer with the engine's own writer; None if it passed a cap.
+
+    *res* is consumed either way: the caller runs the query again through collect() to cut it.
+    """
+    sink = _CappedBuffer(byte_cap)
+    try:
+        res.serialize(sink, format=_NATIVE[fmt][0])
+    except Exception:
+        if sink.size > byte_cap:
+            return None
+        raise
+    body = b"".join(sink.parts)
+    if form_of(res) == "SELECT" and not _rows_within(body, fmt, cap):
+        return None
+    return body
+
+
 def _ox(t: dict | None):
     if t is None:
         return None
