@@ -302,7 +302,7 @@ class RemoteExecutor:
     def run(self, req: Request, timeout: float):
         from kg.remote import RemoteError, RemoteTimeout
 
-        from .results import RESULT_FORMATS, collect, form_of, has_native, native, serialize
+        from .results import collect, serialize
         try:
             gate.check(req.text)
         except gate.Refused as r:
