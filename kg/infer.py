@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import os
 import time
 from functools import lru_cache
 
-import owlrl
-from owlrl.OWLRL import OWLRL_Semantics
 from rdflib import BNode, Graph, Literal, URIRef
 
 from . import constants as C
@@ -25,20 +22,27 @@ class InferenceError(Exception):
     """Raise when reasoning finds an inconsistency or runs over its budget."""
 
 
-class _Budgeted(OWLRL_Semantics):
-    """OWL RL semantics that give up past a deadline or a number of new triples (owlrl may not converge)."""
+@lru_cache(maxsize=1)
+def _budgeted():
+    """OWL RL semantics that give up past a deadline or a number of new triples (owlrl may not converge).
 
-    deadline: float = 0.0
-    max_new: int = 0
+    Made on first use: owlrl is imported only when it runs (the compiled rules need none of it)."""
+    from owlrl.OWLRL import OWLRL_Semantics
 
-    def rules(self, t, cycle_num):
-        self._calls = getattr(self, "_calls", 0) + 1
-        if self._calls % 2000 == 0:
-            if time.monotonic() > self.deadline:
-                raise InferenceError(f"OWL RL reasoning ran over its {C.INFER_SECONDS:.0f} s budget")
-            if len(self.added_triples) > self.max_new:
-                raise InferenceError(f"OWL RL reasoning produced over {self.max_new} new triples in one cycle")
-        return super().rules(t, cycle_num)
+    class Budgeted(OWLRL_Semantics):
+        deadline: float = 0.0
+        max_new: int = 0
+
+        def rules(self, t, cycle_num):
+            self._calls = getattr(self, "_calls", 0) + 1
+            if self._calls % 2000 == 0:
+                if time.monotonic() > self.deadline:
+                    raise InferenceError(f"OWL RL reasoning ran over its {C.INFER_SECONDS:.0f} s budget")
+                if len(self.added_triples) > self.max_new:
+                    raise InferenceError(f"OWL RL reasoning produced over {self.max_new} new triples in one cycle")
+            return super().rules(t, cycle_num)
+
+    return Budgeted
 
 
 def closure(g: Graph, seconds: float = C.INFER_SECONDS, max_new: int = C.INFER_MAX_NEW_TRIPLES) -> Graph:
@@ -46,9 +50,11 @@ def closure(g: Graph, seconds: float = C.INFER_SECONDS, max_new: int = C.INFER_M
     work = Graph()
     work += g
     start = len(work)
-    _Budgeted.deadline = time.monotonic() + seconds
-    _Budgeted.max_new = max_new
-    engine = owlrl.DeductiveClosure(_Budgeted, axiomatic_triples=False, datatype_axioms=False,
+    import owlrl
+    budgeted = _budgeted()
+    budgeted.deadline = time.monotonic() + seconds
+    budgeted.max_new = max_new
+    engine = owlrl.DeductiveClosure(budgeted, axiomatic_triples=False, datatype_axioms=False,
                                     rdfs_closure=False, improved_datatypes=False)
     engine.expand(work)
     errors = list(work.objects(None, URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")))
@@ -67,34 +73,16 @@ def reference_closure() -> Graph:
     """Return the closure of ontology + reference data: what a report's entailments are measured against.
 
     It takes owlrl about a second, and every build and worker needs it, so it is kept on disk in
-    C.CACHE_DIR under the hash of the files it comes from (skolemized, as N-Triples).
+    C.CACHE_DIR under the hash of the files it comes from (vocab.cached_graph).
     """
-    import hashlib
-    h = hashlib.sha256(C.BASE.encode())
-    for f in (C.ONTOLOGY_FILE, C.SCHEMES_FILE, *C.REFERENCE_FILES):
-        h.update(f.read_bytes())
-    path = C.CACHE_DIR / f"reference-closure-{h.hexdigest()[:16]}.nt"
-    if path.exists():
-        try:
-            return Graph().parse(path, format="nt")
-        except Exception:  # a damaged cache is recomputed, never trusted
-            pass
+    return vocab.cached_graph("reference-closure", (C.ONTOLOGY_FILE, C.SCHEMES_FILE, *C.REFERENCE_FILES), _close_reference)
+
+
+def _close_reference() -> Graph:
     g = Graph()
     g += vocab.ontology_graph()
     g += vocab.reference_graph()
-    closed = closure(g)
-    try:
-        C.CACHE_DIR.mkdir(parents=True, exist_ok=True)
-        keep = Graph()  # blank nodes and owlrl's literal subjects would not survive a round trip
-        for t in closed:
-            if isinstance(t[0], URIRef) and not isinstance(t[2], BNode):
-                keep.add(t)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(keep.serialize(format="nt", encoding="utf-8"))
-        os.replace(tmp, path)
-    except OSError:
-        pass  # no writable cache: recompute next time
-    return closed
+    return closure(g)
 
 
 @lru_cache(maxsize=1)

@@ -142,3 +142,29 @@ def test_instrument_name_variants(mention, local):
 def test_removed_thematic_group_has_status_removed():
     g = vocab.reference_graph()
     assert g.value(URIRef(C.DATA_NS + "instrument/dtg-international-law"), CDO.status) == URIRef(C.DATA_NS + "status/removed")
+
+
+def test_the_parsed_graph_cache_gives_back_the_same_graph_and_remakes_a_damaged_file(tmp_path, monkeypatch):
+    from rdflib.compare import isomorphic
+
+    from kg import constants as C
+    from kg import vocab
+    monkeypatch.setattr(C, "CACHE_DIR", tmp_path)
+    made = []
+
+    def parse():
+        made.append(1)
+        g = vocab.Graph()
+        g.parse(C.SHAPES_FILE, format="turtle")
+        return g
+    first = vocab.cached_graph("test", (C.SHAPES_FILE,), parse)
+    second = vocab.cached_graph("test", (C.SHAPES_FILE,), parse)
+    assert made == [1] and isomorphic(first, second) and len(second) > 100
+    (cached,) = tmp_path.glob("test-*.pickle")
+    cached.write_bytes(b"not a pickle")
+    third = vocab.cached_graph("test", (C.SHAPES_FILE,), parse)
+    assert made == [1, 1] and isomorphic(first, third)
+    other = tmp_path / "changed.ttl"
+    other.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
+    changed = vocab.cached_graph("test", (C.SHAPES_FILE, other), lambda: parse() + vocab.Graph().parse(other))
+    assert len(changed) == len(first) + 1  # other sources, other key
