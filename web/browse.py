@@ -28,8 +28,22 @@ VIEWS = {f.suffix: f for f in (FORMATS["turtle"], FORMATS["jsonld"], FORMATS["nt
 CDO = C.ONTOLOGY_NS
 
 
+LABEL_CACHE_SIZE = 1 << 18
+
+
 def label(iri: str) -> str:
-    """Return the best label of *iri* (prefLabel, label, or its last segment)."""
+    """Return the best label of *iri* (prefLabel, label, or its last segment), remembered per generation:
+    pages share most of their labels (meetings, states, properties), and each lookup reads the disk."""
+    known = cached("labels", dict)
+    found = known.get(iri)
+    if found is None:
+        if len(known) >= LABEL_CACHE_SIZE:
+            known.clear()
+        found = known[iri] = _label(iri)
+    return found
+
+
+def _label(iri: str) -> str:
     node = ox.NamedNode(iri)
     for p in LABELS:
         for q in db.store().quads_for_pattern(node, ox.NamedNode(p), None, None):

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 import threading
 from contextlib import contextmanager
+from functools import lru_cache
 from urllib.parse import quote
 
 from flask import Flask, Response, abort, request
+from markupsafe import Markup, escape
 
 from kg import constants as C
 
@@ -29,6 +31,17 @@ def install(app: Flask) -> None:
     app.jinja_env.filters["href"] = href
     app.jinja_env.filters["local"] = local_path
     app.jinja_env.filters["kind"] = term_kind
+    app.jinja_env.globals["link"] = link
+
+
+def link(iri, text) -> Markup:
+    """Render a link to *iri* reading *text* (escaped), or the text alone when *iri* is no safe target.
+
+    A function rather than a Jinja macro: a state page at 1,000 reports renders 500 links, and the
+    macro call cost 50 µs each."""
+    target = href(iri)
+    inner = "<bdi>" + str(escape("" if text is None else text)) + "</bdi>"  # str(): Markup + str would escape the tags
+    return Markup('<a href="' + str(escape(target)) + '">' + inner + "</a>" if target else inner)
 
 
 def cacheable(resp: Response) -> None:
@@ -71,6 +84,14 @@ VOCABULARIES = tuple(ns for p, ns in C.PREFIXES.items()
 
 def href(iri: str) -> str | None:
     """Return a safe link target for *iri*: our own path, an http(s) URL, or None (render as text only)."""
+    if not isinstance(iri, str):
+        return None
+    return _href(iri)
+
+
+@lru_cache(maxsize=1 << 16)
+def _href(iri: str) -> str | None:
+    # Cached: a state page at 1,000 reports links 1,500 IRIs, and quoting them cost 25 ms of its first visit.
     if not isinstance(iri, str) or _CONTROL.search(iri.strip()) or iri != iri.strip():
         return None
     mine = local_path(iri)
