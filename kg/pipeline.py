@@ -77,7 +77,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
             out.error = f"{path}:0: [validation] the report's graph does not conform to the shapes:\n{outcome.text()}"
             out.exit_code = 1
             return out
-        extra = entailments(g, reasoner) if infer else Graph()
+        extra = entailments(g, reasoner) if infer else set()
         t4 = time.perf_counter()
     except ReportError as exc:
         out.error, out.exit_code = str(exc), 2
