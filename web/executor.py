@@ -110,10 +110,10 @@ def answer(store, req: Request, cap: int, byte_cap: int):
               "named_graphs": [ox.NamedNode(g) for g in req.named_graphs or ()]}
     try:
         res = store.query(req.text, prefixes=C.PREFIXES, **kw)
-        if req.formats is not None and has_native(form_of(res), req.formats[form_of(res)]):
+        form = form_of(res)
+        if req.formats is not None and has_native(form, req.formats[form]):
             # The engine's own writer is several times faster than collecting terms in Python; an answer
             # past a cap is run again and cut by collect(), which says where.
-            form = form_of(res)
             body = native(res, req.formats[form], cap, byte_cap)
             if body is not None:
                 return ("ok", Answer(form, body, RESULT_FORMATS[req.formats[form]], False, ""))
