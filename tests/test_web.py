@@ -7,6 +7,7 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph
 
+from kg import constants as C
 from web import create_app, db
 from web.sparql import QUERIES_DIR, canned
 
@@ -66,6 +67,70 @@ def test_state_page_shows_positions_groups_and_alignment(client):
     assert "Positions over time" in html and "regrets the removal of" in html
     assert "African Group" in html and "Spoke on behalf of" in html
     assert "Agreed and disagreed with" in html
+
+
+def test_one_actors_counts_equal_its_pairs_in_the_whole_store(built_store):
+    """State pages ask the store for one actor's counts; they must be that actor's pairs from the global reading."""
+    from web import alignment
+    with create_app({"STORE": str(built_store[0])}).test_request_context():
+        found = alignment.pairs()
+        actors = {p.a for p in found} | {p.b for p in found}
+        expected: dict[str, dict] = {a: {} for a in actors}
+        for p in found:
+            counts = {k: p.count(k) for k in alignment.KINDS}
+            expected[p.a][p.b] = expected[p.b][p.a] = counts
+        assert len(actors) > 20 and any(c["mixed"] for e in expected.values() for c in e.values())
+        for actor in actors:
+            assert alignment.counts_with(actor) == expected[actor], actor
+
+
+def _walk_positions(client, state: str) -> tuple[list[tuple[str, str]], int, str]:
+    """Follow a state page's "older" links: (date, position) as shown, the number of pages, the query link."""
+    import re
+    from html import unescape
+    seen, url, pages = [], "/id/" + state.split("/id/", 1)[1], 0
+    while url:
+        block = client.get(url).get_data(as_text=True).split("<h2>Positions over time</h2>")[1].split("</table>")[0]
+        for row in block.split('<tr class="stance-')[1:]:
+            seen.append((re.search(r'class="date">([^<]*)<', row).group(1),
+                         C.DATA_NS + re.search(r'href="/id/([^"]*/position/[^"]*)"', row).group(1)))
+        found = re.search(r'<a href="([^"]*)" rel="next">', block)
+        url, pages = unescape(found.group(1)) if found else None, pages + 1
+        query = unescape(re.search(r'<a href="(/query\?[^"]*)">all as a query', block).group(1))
+    return seen, pages, query
+
+
+def test_positions_are_paged_newest_first_and_the_query_lists_them_all(built_store, store, monkeypatch):
+    """Walking a state's pages shows each of its positions once, newest first; the query link returns them all."""
+    from urllib.parse import parse_qs, urlsplit
+    from web import pictures
+    from tests.conftest import rows
+    monkeypatch.setattr(pictures, "POSITIONS_PAGE", 2)
+    app = create_app({"STORE": str(built_store[0])})
+    most, spread = (rows(store, f"""SELECT ?h WHERE {{ ?p cdo:positionOf ?h ; cdo:inEvent ?e . ?h a cdo:State }}
+        GROUP BY ?h ORDER BY DESC(COUNT(DISTINCT {v})) ?h LIMIT 1""")[0]["h"] for v in ("?p", "?e"))
+    for state in (most, spread):
+        expected = {r["p"]: r["date"] for r in rows(store, f"""SELECT DISTINCT ?p ?date WHERE {{
+            ?p cdo:positionOf <{state}> ; cdo:stance ?s ; cdo:targetText ?t ; cdo:inEvent ?e . ?e cdo:date ?date }}""")}
+        seen, pages, query = _walk_positions(app.test_client(), state)
+        assert sorted(seen) == sorted((d, p) for p, d in expected.items()) and pages == -(-len(expected) // 2)
+        assert [d for d, _ in seen] == sorted((d for d, _ in seen), reverse=True)
+        with app.app_context():
+            assert len(list(db.query(parse_qs(urlsplit(query).query)["query"][0]))) == len(expected)
+    assert len(expected) > 1 and len({d for d, _ in seen}) > 1  # the spread state's positions span dates
+    assert len(_walk_positions(app.test_client(), most)[0]) > 4  # the other one spans three pages or more
+
+
+def test_labels_asked_together_equal_labels_asked_one_by_one(built_store, store):
+    """Pages label hundreds of IRIs at once; each must get the label a lookup of its own gives."""
+    from tests.conftest import rows
+    from web import browse
+    iris = [r["x"] for r in rows(store, "SELECT DISTINCT ?x WHERE { ?x ?p ?o FILTER(isIRI(?x)) }")]
+    iris += ["https://w3id.org/cyberdiplo/id/state/NOWHERE", "http://www.w3.org/2004/02/skos/core#prefLabel"]
+    with create_app({"STORE": str(built_store[0])}).test_request_context():
+        together = browse.labels_for(iris)
+        assert len(iris) > 500 and together == {i: browse._label(i) for i in iris}
+        assert together["https://w3id.org/cyberdiplo/id/state/NOWHERE"] == "NOWHERE"
 
 
 def test_group_page_puts_group_and_member_statements_side_by_side(client):

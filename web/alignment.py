@@ -67,6 +67,23 @@ def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pa
     return sorted(found.values(), key=lambda p: (p.a, p.b))
 
 
+def counts_with(actor: str) -> dict[str, dict[str, int]]:
+    """For one actor, {other actor: {kind: number of arguments}}: the same counts as its pairs in pairs().
+
+    Asked of the store for this actor alone: one index lookup per argument it made or was listed on
+    (16 ms for a state at 1,000 reports), where pairs() reads every argument of the store (5 s there).
+    The arguments are counted without reading their IRIs; VALUES stays outside the UNION (inside it,
+    Oxigraph's plan took 40 times as long)."""
+    n = ox.NamedNode(actor)
+    found: dict[str, dict[str, int]] = {}
+    for row in db.query(f"""SELECT ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
+            VALUES (?p ?kind) {{ (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }}
+            {{ ?arg cdo:madeBy {n} ; ?p ?other }} UNION {{ ?arg ?p {n} ; cdo:madeBy ?other }}
+            FILTER(?other != {n}) }} GROUP BY ?other ?kind"""):
+        found.setdefault(row["other"].value, dict.fromkeys(KINDS, 0))[row["kind"].value] = int(row["n"].value)
+    return found
+
+
 def pair_query(a: str, b: str, event: str | None = None) -> str:
     """The SPARQL that lists the arguments behind one pair (each matrix cell and edge links to it)."""
     scope = f"\n  ?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
