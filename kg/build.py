@@ -16,6 +16,7 @@ from rdflib.compare import to_canonical_graph
 
 from . import constants as C
 from . import vocab
+from .hashes import FileHashes
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
 from .remote import RemoteStore
@@ -63,13 +64,6 @@ def find_reports(paths: Iterable[str | Path]) -> list[Path]:
             seen.add(f.resolve())
             out.append(f)
     return out
-
-
-def _sha(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
 
 
 def reference_digest() -> str:
@@ -157,8 +151,9 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
         known = set(index.values())
         stored_by_sha = {sha: name for sha, name in index.values()}
         todo, first_of = [], {}
+        hashes = FileHashes(root)
         for f in files:
-            sha = _sha(f)
+            sha = hashes.sha(f)
             if (sha, f.name) in known:
                 result.skipped.append(str(f))
             elif sha in stored_by_sha and (stored_by_sha[sha] in names or not prune):
@@ -170,6 +165,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
             else:
                 first_of[sha] = f
                 todo.append(f)
+        hashes.save()
         announce(len(todo))
         todo_names = {f.name for f in todo}
         # Graphs a file of this build replaces (same file name) do not count as duplicates of it.
@@ -227,9 +223,9 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 return result
             if gen is None:
                 gen, writer = _open_generation(root, digest, ref_hash)
-            writer.finish()
             for g in stale:
                 writer.drop(g)
+            writer.finish()  # lets go of the store: publish() must close it before moving its folder
             result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
             result.triples = sum(r.asserted + r.inferred for r in result.built)
             gen.publish()
@@ -279,10 +275,14 @@ class _LocalWriter:
             self.pending, self.size = [], 0
 
     def finish(self) -> None:
-        """Load the rest; after a large build, compact the bulk-loaded files once (faster reads after)."""
+        """Load the rest; after a large build, compact the bulk-loaded files once (faster reads after).
+
+        Then forget the store: the generation's publish() closes it by dropping the last reference,
+        and a reference kept here had it closed only after its folder was moved into place."""
         self.flush()
         if self.written >= self.COMPACT_AFTER:
             self.store.optimize()
+        self.store = None
 
 
 class _RemoteWriter:

@@ -4,6 +4,7 @@ Layout of a store folder:
     current -> gen-000007     the published generation (readers open this, read-only)
     gen-000006, gen-000007    the previous generation is kept for readers still holding it
     build.lock                held (flock) by the one build allowed at a time
+    file-hashes.json          the last build's report hashes by size, time and inode (kg/hashes.py; a cache)
     tmp-gen-000008            a build in progress; left over only if a build was killed, and removed by the next
 
 A build copies the current generation (a RocksDB checkpoint: hard links, cheap), changes the copy and
