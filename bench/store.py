@@ -60,7 +60,7 @@ def main() -> None:
     for name, times in time_queries(st, args.runs).items():
         med = statistics.median(times)
         rows.append((name, f"{med * 1000:,.0f} ms ({med / scan:.2f} scans)"))
-    seconds, written, _ = timed_export(st, args.export_seconds)
+    seconds, written, _ = timed_export(st, args.export_seconds, current_path(args.store))
     rows.append(("Turtle export", f"{written / seconds:,.0f} triples/s"))
     del st
     cold = first_visits(args.store, args.pages)

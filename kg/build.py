@@ -16,6 +16,7 @@ from rdflib.compare import to_canonical_graph
 
 from . import constants as C
 from . import vocab
+from .dumps import Dumps, turtle_gz
 from .hashes import FileHashes
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
@@ -198,8 +199,8 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                     continue  # remote: written only once the build is known good; local: already failing
                 if writer is None:
                     gen, writer = _open_generation(root, digest, ref_hash)
-                writer.replace(r.graph_iri, r.ntriples)
-                r.ntriples = b""  # written: free it
+                writer.replace(r.graph_iri, r.ntriples, r.turtle)
+                r.ntriples = r.turtle = b""  # written: free it
             stale = [g for g, (sha, name) in index.items()
                      if (name in {Path(r.path).name for r in by_graph.values()} and g not in by_graph)
                      or (prune and name not in names)]
@@ -248,13 +249,16 @@ class _LocalWriter:
     BATCH_BYTES = 32 << 20
     COMPACT_AFTER = 100  # graphs: compacting costs ~2 % of such a build and speeds every later read
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, folder: Path):
         self.store = store
+        self.dumps = Dumps(folder)
         self.pending: list[bytes] = []
         self.size = 0
         self.written = 0
 
-    def replace(self, graph: str, ntriples: bytes) -> None:
+    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None) -> None:
+        """Replace *graph* by these triples (*turtle*: the same as gzipped Turtle, made here if not given)."""
+        self.dumps.write(graph, turtle or turtle_gz(ntriples))
         node = ox.NamedNode(graph)
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
@@ -267,6 +271,7 @@ class _LocalWriter:
 
     def drop(self, graph: str) -> None:
         self.store.remove_graph(ox.NamedNode(graph))
+        self.dumps.drop(graph)
 
     def flush(self) -> None:
         """Load what is pending."""
@@ -291,7 +296,7 @@ class _RemoteWriter:
     def __init__(self, remote: RemoteStore):
         self.remote = remote
 
-    def replace(self, graph: str, ntriples: bytes) -> None:
+    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None) -> None:
         self.remote.replace_graph(graph, ntriples)
 
     def drop(self, graph: str) -> None:
@@ -301,7 +306,7 @@ class _RemoteWriter:
 def _open_generation(root: Path, digest: str, ref_hash: str | None) -> tuple[NewGeneration, "_LocalWriter"]:
     """Start the new generation (with the reference graphs brought up to date) and its writer."""
     gen = NewGeneration(root)
-    writer = _LocalWriter(gen.store)
+    writer = _LocalWriter(gen.store, gen.tmp)
     _reference(writer, digest, ref_hash)
     return gen, writer
 
@@ -332,6 +337,7 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
         try:
             for g in gone:
                 gen.store.remove_graph(ox.NamedNode(g))
+                Dumps(gen.tmp).drop(g)
             gen.publish()
         except BaseException:
             gen.discard()

@@ -165,11 +165,13 @@ def export(store, fmt, graph, output):
         import pyoxigraph as ox
         if not st.contains_named_graph(ox.NamedNode(graph_iri)):
             _fail(f"no meeting graph {graph_iri} in the store")
+    from .store import current_path
+    folder = current_path(Path(store))
     if output:
         with open(output, "wb") as out:
-            run(st, out, fmt, graph_iri)
+            run(st, out, fmt, graph_iri, folder)
     else:
-        run(st, sys.stdout.buffer, fmt, graph_iri)
+        run(st, sys.stdout.buffer, fmt, graph_iri, folder)
         sys.stdout.buffer.flush()
 
 

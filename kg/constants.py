@@ -21,6 +21,7 @@ CHECKS_DIR = SHAPES_DIR / "checks"
 SAMPLES_DIR = ROOT / "samples"
 
 # Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
+GRAPH_DUMPS = "turtle"                # in each generation folder: its graphs as gzipped Turtle (kg/dumps.py)
 FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/hashes.py)
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import IO, Iterator
 
 import pyoxigraph as ox
@@ -41,9 +42,16 @@ def _triples(store: ox.Store, graph: str | None) -> Iterator[ox.Triple]:
         yield ox.Triple(q.subject, q.predicate, q.object)
 
 
-def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | None = None) -> None:
-    """Write the store (or one named *graph*) to the binary stream *out* in format *fmt*, streamed."""
+def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | None = None,
+           folder: Path | None = None) -> None:
+    """Write the store (or one named *graph*) to the binary stream *out* in format *fmt*, streamed.
+
+    *folder*: the store's generation folder, whose gzipped Turtle files (kg/dumps.py) make Turtle a copy."""
     f = FORMATS[fmt]
+    if fmt == "turtle" and folder is not None:
+        from .dumps import export_turtle
+        export_turtle(store, folder, out, graph)
+        return
     if f.quads:
         if graph:
             quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))

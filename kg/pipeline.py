@@ -10,6 +10,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from .infer import InferenceError, entailments
+from .dumps import turtle_gz
 from .iris import is_safe_iri
 from .mapper import map_report, meeting_slug
 from .parser import parse_file
@@ -27,6 +28,7 @@ class Converted:
     sha256: str
     graph_iri: str = ""
     ntriples: bytes = b""
+    turtle: bytes = b""  # the same triples as gzipped Turtle (kg/dumps.py), made here in the worker
     asserted: int = 0
     inferred: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -95,6 +97,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
     out.graph_iri = graph_iri(meeting_slug(report))
     out.meeting = _meeting_key(g)
     out.ntriples = ntriples(full)
+    out.turtle = turtle_gz(out.ntriples)
     out.asserted, out.inferred = len(g), len(extra)
     out.seconds = {"parse": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "infer": t4 - t3,
                    "serialize": time.perf_counter() - t4}

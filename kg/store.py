@@ -3,6 +3,7 @@
 Layout of a store folder:
     current -> gen-000007     the published generation (readers open this, read-only)
     gen-000006, gen-000007    the previous generation is kept for readers still holding it
+    gen-000007/turtle/        each of its graphs as gzipped Turtle, for the export (kg/dumps.py)
     build.lock                held (flock) by the one build allowed at a time
     file-hashes.json          the last build's report hashes by size, time and inode (kg/hashes.py; a cache)
     tmp-gen-000008            a build in progress; left over only if a build was killed, and removed by the next
@@ -23,6 +24,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import constants as C
+from .dumps import Dumps
 
 REPORTS_QUERY = """
 PREFIX cdo: <%s>
@@ -120,6 +122,7 @@ class NewGeneration:
             # generation's write-ahead log and rewrite its MANIFEST under running readers.
             ox.Store.read_only(str(base)).backup(str(self.tmp))
             self.store = ox.Store(str(self.tmp))
+            Dumps(self.tmp).link_from(base)
         else:
             self.store = ox.Store(str(self.tmp))
 

@@ -18,7 +18,7 @@ from . import db
 bp = Blueprint("export", __name__, url_prefix="/export")
 
 
-def _stream(store, fmt: str, graph: str | None):
+def _stream(store, fmt: str, graph: str | None, folder=None):
     """Yield the serialization in chunks as pyoxigraph writes it (a pipe, so memory stays flat)."""
     import os
     r, w = os.pipe()
@@ -26,7 +26,7 @@ def _stream(store, fmt: str, graph: str | None):
     def write():
         try:  # the client may go away mid-download: the pipe breaks on a write or on the final flush
             with os.fdopen(w, "wb") as out:
-                dump(store, out, fmt, graph)
+                dump(store, out, fmt, graph, folder)
         except BrokenPipeError:
             pass
 
@@ -49,7 +49,7 @@ def _fmt() -> str:
 def whole():
     fmt = _fmt()
     f = FORMATS[fmt]
-    return Response(stream_with_context(_stream(db.store(), fmt, None)), mimetype=f.media_type,
+    return Response(stream_with_context(_stream(db.store(), fmt, None, db.current_generation())), mimetype=f.media_type,
                     headers={"Content-Disposition": f'attachment; filename="cyberdiplo{f.suffix}"'})
 
 
@@ -64,7 +64,7 @@ def meeting(slug: str):
     if not db.store().contains_named_graph(node):
         abort(404, description=f"no meeting {slug}")
     f = FORMATS[fmt]
-    return Response(stream_with_context(_stream(db.store(), fmt, graph)), mimetype=f.media_type,
+    return Response(stream_with_context(_stream(db.store(), fmt, graph, db.current_generation())), mimetype=f.media_type,
                     headers={"Content-Disposition": f'attachment; filename="{slug}{f.suffix}"'})
 
 

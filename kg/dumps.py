@@ -1,0 +1,113 @@
+"""Each named graph of a generation kept as gzipped Turtle beside the store, so the Turtle export copies
+bytes instead of decoding every quad.
+
+The engine reads back about 70,000 quads a second on a two-core machine (each term's string is looked
+up on disk), which bounds any export that goes through it: 14 minutes for 10,000 reports. Written at
+build time, by the worker that converts the report (about 25 ms a report), a graph's Turtle is what
+was loaded into the store, its lines sorted so that each subject's triples are written together.
+
+Layout: `gen-000007/turtle/<sha1 of the graph IRI>.ttl.gz`. A new generation hard-links the files of
+the one it copies and replaces a file by writing a new one and renaming it over the link, so no
+published file is ever written to. A graph without a file (a store built before these existed) is
+exported by the engine, as before.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+from pathlib import Path
+from typing import IO
+
+import pyoxigraph as ox
+
+from . import constants as C
+
+
+def turtle_gz(ntriples: bytes) -> bytes:
+    """Write N-Triples as gzipped Turtle with the project's prefixes, each subject's triples together."""
+    from .export import SERIAL_PREFIXES
+    lines = sorted(ntriples.splitlines(keepends=True))
+    out = io.BytesIO()
+    ox.serialize(ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES), out, ox.RdfFormat.TURTLE, prefixes=SERIAL_PREFIXES)
+    return gzip.compress(out.getvalue(), compresslevel=1)  # level 1: 5x smaller, 4 ms; level 6 saved 20 % more for 3x the time
+
+
+def file_name(graph: str) -> str:
+    return hashlib.sha1(graph.encode("utf-8")).hexdigest() + ".ttl.gz"
+
+
+class Dumps:
+    """The Turtle files of one generation folder."""
+
+    def __init__(self, generation: Path):
+        self.dir = Path(generation) / C.GRAPH_DUMPS
+
+    def link_from(self, base: Path) -> None:
+        """Start with the files of the generation *base* (hard links: no bytes copied)."""
+        self.dir.mkdir(exist_ok=True)
+        source = Path(base) / C.GRAPH_DUMPS
+        if source.is_dir():
+            for f in source.iterdir():
+                os.link(f, self.dir / f.name)
+
+    def write(self, graph: str, data: bytes) -> None:
+        self.dir.mkdir(exist_ok=True)
+        final = self.dir / file_name(graph)
+        tmp = final.with_name(final.name + ".tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, final)  # replaces the link, never the linked file the published generation reads
+
+    def drop(self, graph: str) -> None:
+        (self.dir / file_name(graph)).unlink(missing_ok=True)
+
+    def path(self, graph: str) -> Path | None:
+        found = self.dir / file_name(graph)
+        return found if found.is_file() else None
+
+
+def export_turtle(store: ox.Store, generation: Path, out: IO[bytes], graph: str | None = None) -> None:
+    """Write the store (or one named *graph*) as Turtle: each graph's file where there is one, else the engine.
+
+    The prefixes are written once; a file's own identical prefix lines are skipped."""
+    from .export import SERIAL_PREFIXES, _triples
+    dumps = Dumps(generation)
+    header = b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in SERIAL_PREFIXES.items())
+    out.write(header)
+    graphs = [ox.NamedNode(graph)] if graph else sorted(store.named_graphs(), key=lambda g: g.value)
+    if not graph and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        _engine(store, out, None, SERIAL_PREFIXES, _triples)
+    for g in graphs:
+        found = dumps.path(g.value)
+        try:
+            text = gzip.decompress(found.read_bytes()) if found else None
+        except FileNotFoundError:  # the generation was removed under a long download; the open store still has it
+            text = None
+        if text is None:
+            _engine(store, out, g.value, SERIAL_PREFIXES, _triples)
+            continue
+        body = _without_prefixes(text)
+        out.write(body if body is not None else text)
+
+
+def _without_prefixes(text: bytes) -> bytes | None:
+    """The Turtle after its leading @prefix lines, if they are the ones the header declared (else None)."""
+    from .export import SERIAL_PREFIXES
+    end, declared = 0, {}
+    while text.startswith(b"@prefix ", end):
+        nl = text.index(b"\n", end)
+        name, _, iri = text[end + 8:nl].decode("utf-8").partition(": <")
+        declared[name] = iri.removesuffix("> .")
+        end = nl + 1
+    return text[end:] if declared == SERIAL_PREFIXES else None
+
+
+def _engine(store: ox.Store, out: IO[bytes], graph: str | None, prefixes: dict, triples) -> None:
+    # A graph serialized by the engine repeats its own prefix lines: Turtle allows a prefix declared again.
+    if graph is None:
+        source = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    else:
+        source = triples(store, graph)
+    ox.serialize(source, out, ox.RdfFormat.TURTLE, prefixes=prefixes)
