@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -17,8 +18,23 @@ _lock = threading.Lock()
 _state: dict = {}
 
 
+_links: dict[tuple[str, str], Path | None] = {}
+
+
 def _generation() -> Path | None:
-    return current_path(Path(current_app.config["STORE"]))
+    """The published generation's folder: the `current` link is read once a request (one system call),
+    and resolved again only when a build has repointed it."""
+    root = current_app.config["STORE"]
+    try:
+        target = os.readlink(os.path.join(root, "current"))
+    except OSError:
+        return None
+    key = (root, target)
+    if key not in _links:
+        if len(_links) > 64:
+            _links.clear()
+        _links[key] = current_path(Path(root))
+    return _links[key]
 
 
 def current_generation() -> Path | None:
