@@ -133,6 +133,28 @@ def test_labels_asked_together_equal_labels_asked_one_by_one(built_store, store)
         assert together["https://w3id.org/cyberdiplo/id/state/NOWHERE"] == "NOWHERE"
 
 
+def test_long_value_lists_show_a_few_and_link_the_query_for_all(built_store, store, monkeypatch):
+    """A property with many values shows the first ones and a query that lists every one of them."""
+    import re
+    from html import unescape
+    from urllib.parse import parse_qs, urlsplit
+    from tests.conftest import rows
+    from web import browse
+    monkeypatch.setattr(browse, "OUTGOING_SHOWN", 2)
+    top = rows(store, """SELECT ?s ?p (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s a cdo:State ; ?p ?o .
+        VALUES ?p { cdo:agreesWith cdo:disagreesWith cdo:mixedWith } } GROUP BY ?s ?p ORDER BY DESC(?n) ?s ?p LIMIT 1""")[0]
+    values = {r["o"] for r in rows(store, f"SELECT DISTINCT ?o WHERE {{ <{top['s']}> <{top['p']}> ?o }}")}
+    assert len(values) > 2
+    app = create_app({"STORE": str(built_store[0])})
+    html = app.test_client().get("/id/" + top["s"].split("/id/", 1)[1]).get_data(as_text=True)
+    name = top["p"].rsplit("#", 1)[1]
+    block = html.split("<h2>Described as</h2>")[1].split(f"ontology%23{name}\"")[1].split("</dd>")[0]
+    assert block.count("<li>") == 2 and f"… and {len(values) - 2} more" in block
+    query = parse_qs(urlsplit(unescape(re.search(r'<a href="([^"]*)">all as a query', block).group(1))).query)["query"][0]
+    with app.app_context():
+        assert {r["value"].value for r in db.query(query)} == values
+
+
 def test_group_page_puts_group_and_member_statements_side_by_side(client):
     html = client.get("/id/group/african-group").get_data(as_text=True)
     assert "Statements on its behalf" in html and "Members speaking for themselves" in html
@@ -154,6 +176,22 @@ def test_incoming_links_are_paged_not_dropped(built_store):
             break
         page += 1
     assert len(links) > 10 and shown == len(links) and page == -(-len(links) // 5)
+
+
+@pytest.mark.parametrize("iri", ["state/NGA", "meeting/2025-07-10-oewg-11th-session-meeting-6", "group/african-group"])
+def test_incoming_pages_keep_the_order_of_one_sort_over_all_links(built_store, iri):
+    """Links are sorted per property the page reaches; the pages must equal one sort of every link."""
+    from web import browse
+    node = "<" + C.DATA_NS + iri + ">"
+    with create_app({"STORE": str(built_store[0])}).test_request_context():
+        whole = [(r["p"], r["s"]) for r in browse.rows(f"""SELECT DISTINCT ?s ?p ?key WHERE {{ ?s ?p {node}
+            BIND(STR(STRLEN(STR(?s))) AS ?n) BIND(CONCAT(STR(?p), " ", SUBSTR("0000000000", STRLEN(?n)), ?n, " ", STR(?s)) AS ?key) }}
+            ORDER BY ?key""")]
+        counts = browse.rows(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {node} }} GROUP BY ?p")
+        for size in (7, 50):
+            paged = [(r["p"], r["s"]) for start in range(0, len(whole) + size, size)
+                     for r in browse._incoming_page(C.DATA_NS + iri, counts, start, size)]
+            assert paged == whole and len({p for p, _ in whole}) > 1
 
 
 @pytest.mark.parametrize("accept,suffix,mimetype,parse", [
