@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
         STORE=str(C.DEFAULT_STORE),
         ENDPOINT=None,               # a remote SPARQL query endpoint to serve instead of the embedded store
         QUERY_TIMEOUT=10.0,          # seconds of wall clock per user query
+        CANNED_TIMEOUT=120.0,        # per canned query (web/queries), whose answers are kept per generation
         ROW_CAP=10_000,              # rows (or triples) returned at most, with a "truncated" flag
         BYTE_CAP=16 << 20,           # ... and about this many bytes of values
         QUERY_MEMORY=1 << 30,        # RLIMIT_DATA of a query worker: a query needing more is stopped

@@ -15,7 +15,7 @@ from werkzeug.http import parse_accept_header
 from kg import constants as C
 from kg.export import prefixed_name
 
-from . import db
+from . import answers, db
 from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Result
 from .security import ClientLimiter, checked_iri, client_address, href
@@ -134,13 +134,26 @@ def execute(text: str, formats: dict | None, dataset=(None, None)):
     """Limit and run a user's query in a worker (which gates it); raise ProtocolError for every refusal.
 
     With *formats* ({form: format name}) the worker answers finished bytes (an executor.Answer);
-    without, the collected Result (the query page renders it)."""
+    without, the collected Result (the query page renders it). A canned query's answer is computed
+    once per generation, under a longer deadline (web/answers.py)."""
+    cfg = current_app.config
+    # A remote store can change under us: its answers are not kept.
+    if dataset == (None, None) and not cfg.get("ENDPOINT") and answers.is_canned(text):
+        key = (answers.normalized(text), tuple(sorted(formats.items())) if formats else None)
+        try:
+            return answers.answer(key, lambda: _run(text, formats, dataset, cfg["CANNED_TIMEOUT"]), cfg["CANNED_TIMEOUT"])
+        except QueryTimeout as exc:
+            raise ProtocolError(503, str(exc), {"Retry-After": "5"}) from None
+    return _run(text, formats, dataset, cfg["QUERY_TIMEOUT"])
+
+
+def _run(text: str, formats: dict | None, dataset, timeout: float):
     cfg = current_app.config
     with limiter.slot(client_address(), cfg["PER_CLIENT"]) as ok:
         if not ok:
             raise ProtocolError(429, "too many queries from this client at once", {"Retry-After": "2"})
         try:
-            return db.executor().run(Request(text, formats, *dataset), cfg["QUERY_TIMEOUT"])
+            return db.executor().run(Request(text, formats, *dataset), timeout)
         except QueryRefused as r:
             raise ProtocolError(r.status, r.message, line=r.line, column=r.column) from None
         except Busy as exc:
