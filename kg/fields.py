@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from .reader import Line
@@ -32,12 +33,16 @@ def strip_bold(text: str) -> str:
     return text.replace("**", "").replace("__", "")
 
 
+@lru_cache(maxsize=1 << 16)
 def key(text: str) -> str:
-    """Normalise a line for keyword matching: no heading marks, bold, trailing colon or case."""
+    """Normalise a line for keyword matching: no heading marks, bold, trailing colon or case.
+
+    Remembered: the section readers ask for the key of each line about nine times."""
     t = strip_bold(text).strip().lstrip("#").strip().rstrip(":").strip()
-    return re.sub(r"\s+", " ", t).casefold()
+    return " ".join(t.split()).casefold()  # str.split() and \s agree on what is white space
 
 
+@lru_cache(maxsize=1 << 16)
 def heading_is(text: str, name: str) -> bool:
     """Tell whether a line is the heading *name*, alone or glued to its subtitle ('Session at a glanceSummary, …').
 

@@ -20,8 +20,11 @@ _AT_ORG = re.compile(r"\bat\s+([^,;]+)")
 _MISSION = re.compile(r"\b(Permanent Mission of [^,;]+)")
 
 
+@lru_cache(maxsize=1 << 16)
 def norm(text: str) -> str:
-    """Fold *text* for name matching: accents, case, hyphens, apostrophes, a leading 'the'."""
+    """Fold *text* for name matching: accents, case, hyphens, apostrophes, a leading 'the'.
+
+    Remembered: speaker names and labels recur in every block of a report and across reports."""
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
     t = re.sub(r"[\-‐–—_/]", " ", t)
     t = re.sub(r"[^a-z0-9() ]+", "", t)

@@ -102,3 +102,10 @@ def test_prefix_lines_are_skipped_only_when_they_are_the_headers():
     assert _without_prefixes(ours + b"<a> <b> <c> .\n") == b"<a> <b> <c> .\n"
     assert _without_prefixes(b"@prefix ex: <http://example.org/> .\n" + b"ex:a ex:b ex:c .\n") is None
     assert _without_prefixes(ours[: ours.rindex(b"@prefix")] + b"<a> <b> <c> .\n") is None  # one missing
+
+
+def test_the_same_triples_in_any_order_give_the_same_file():
+    from kg.dumps import turtle_gz
+    lines = [f"<https://w3id.org/cyberdiplo/id/x/{i}> <https://w3id.org/cyberdiplo/ontology#order> \"{i}\" .\n".encode()
+             for i in range(50)]
+    assert turtle_gz(b"".join(lines)) == turtle_gz(b"".join(reversed(lines)))
