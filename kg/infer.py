@@ -123,13 +123,13 @@ def _reasoning_input(report: Graph) -> Graph:
 REASONERS = ("compiled", "owlrl")
 
 
-def _compiled_closure(report: Graph) -> set:
+def _compiled_closure(report: Graph, asserted: set) -> set:
     """Close the report's reasoning input with the compiled rules (kg/rules.py), or with owlrl when they cannot."""
     from .rules import Inconsistent, NeedsOwlrl, compiled
     rules = compiled()
     lifted = set(rules.supers_p)
     try:
-        facts = rules.close(t for t in report if not isinstance(t[2], Literal) or t[1] in lifted)
+        facts = rules.close(t for t in asserted if not isinstance(t[2], Literal) or t[1] in lifted)
         rules.check(facts)
     except NeedsOwlrl:
         return set(closure(_reasoning_input(report)))
@@ -138,19 +138,20 @@ def _compiled_closure(report: Graph) -> set:
     return facts
 
 
-def entailments(report: Graph, reasoner: str = "compiled") -> set:
+def entailments(report: Graph, reasoner: str = "compiled", triples: set | None = None) -> set:
     """Return the set of useful triples OWL RL adds to ontology + reference data + *report*, and nothing else.
 
     *reasoner* 'compiled' closes the report with the ontology's compiled rules (milliseconds);
     'owlrl' runs owlrl on ontology + report (about a second), the reference the compiled rules are tested against.
+    *triples*: the report's triples as a set, when the caller has them (a pass over the Graph costs ~5 µs a triple).
     """
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; one of {', '.join(REASONERS)}")
     base = _reference_triples()
-    closed = _compiled_closure(report) if reasoner == "compiled" else closure(_reasoning_input(report))
+    asserted = set(report) if triples is None else triples  # set lookups: an rdflib Graph's "in" costs microseconds
+    closed = _compiled_closure(report, asserted) if reasoner == "compiled" else closure(_reasoning_input(report))
     # owlrl round-trips literals through proxies and hands some back with another datatype
     # ("7"^^xsd:positiveInteger comes back as "7"^^xsd:integer): the same value again is noise.
-    asserted = set(report)  # set lookups: an rdflib Graph's "in" costs microseconds per triple
     lexical = {(s, p, str(o)) for s, p, o in asserted if isinstance(o, Literal)}
     out = set()  # a set, not a Graph: adding to an rdflib Graph costs ~20 µs a triple
     for t in closed:

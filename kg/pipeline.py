@@ -72,14 +72,16 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
         t1 = time.perf_counter()
         g = map_report(report, default_resolver(), data)
         t2 = time.perf_counter()
-        outcome = validate_graph(g, validator=validator)
+        asserted = set(g)  # read once: validation, inference and the N-Triples take it from here
+        asserted_nt = ntriples(asserted)
+        outcome = validate_graph(g, validator=validator, triples=asserted, ntriples=asserted_nt)
         t3 = time.perf_counter()
         out.warnings = [str(p) for p in outcome.problems if p.severity != "Violation"]
         if not outcome.conforms:
             out.error = f"{path}:0: [validation] the report's graph does not conform to the shapes:\n{outcome.text()}"
             out.exit_code = 1
             return out
-        extra = entailments(g, reasoner) if infer else set()
+        extra = entailments(g, reasoner, asserted) if infer else set()
         t4 = time.perf_counter()
     except ReportError as exc:
         out.error, out.exit_code = str(exc), 2
@@ -87,8 +89,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
     except InferenceError as exc:
         out.error, out.exit_code = f"{path}:0: [inference] {exc}", 1
         return out
-    full = set(g)
-    full.update(extra)
+    full = asserted | extra
     iris = {t for triple in full for t in triple if isinstance(t, URIRef)}
     bad = sorted(str(t) for t in iris if not is_safe_iri(str(t)))
     if bad:  # a bug, not bad input: every IRI is minted through iris.mint
@@ -96,7 +97,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
         return out
     out.graph_iri = graph_iri(meeting_slug(report))
     out.meeting = _meeting_key(g)
-    out.ntriples = ntriples(full)
+    out.ntriples = asserted_nt + ntriples(extra)  # entailments never repeat an asserted triple
     out.turtle = turtle_gz(out.ntriples)
     out.asserted, out.inferred = len(g), len(extra)
     out.seconds = {"parse": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "infer": t4 - t3,

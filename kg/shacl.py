@@ -131,11 +131,12 @@ class Validator:
         return shape
 
     # -- validation ------------------------------------------------------------------------------
-    def validate(self, report: Graph, context: Index, superclasses: dict) -> list[Result]:
-        """Check every subject of *report* against the node shapes that target its classes."""
-        data = _Union(Index(report), context)
+    def validate(self, report, context: Index, superclasses: dict) -> list[Result]:
+        """Check every subject of *report* (a Graph or a set of triples) against the node shapes that target its classes."""
+        own = Index(report)
+        data = _Union(own, context)
         out: list[Result] = []
-        for focus in set(report.subjects()):
+        for focus in list(own.spo):  # the report's subjects (read before lookups can add keys)
             classes = set()
             for t in data.values(focus, TYPE):
                 classes.add(t)

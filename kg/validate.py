@@ -99,7 +99,8 @@ def _compiled():
     return validator, index, shacl.superclass_closure(index)
 
 
-def validate_graph(g: Graph, context: bool = True, validator: str = "compiled") -> Outcome:
+def validate_graph(g: Graph, context: bool = True, validator: str = "compiled", triples: set | None = None,
+                   ntriples: bytes | None = None) -> Outcome:
     """Validate *g* (with ontology and reference context unless *context* is False).
 
     By default the shapes run in kg.shacl and the checks in pyoxigraph, over the report and the
@@ -107,6 +108,8 @@ def validate_graph(g: Graph, context: bool = True, validator: str = "compiled") 
     context, such as a Turtle file) goes through pySHACL and rdflib, the reference the tests hold
     the fast path to. For pySHACL the report's triples are added to the cached context graph and
     taken out again afterwards, so the data it sees is exactly g + context.
+    *triples* and *ntriples* (g's triples as a set and as N-Triples, when the caller has them) spare
+    the fast path reading g again: each pass over an rdflib Graph costs about 5 µs a triple.
     """
     if validator not in VALIDATORS:
         raise ValueError(f"unknown validator {validator!r}")
@@ -114,8 +117,8 @@ def validate_graph(g: Graph, context: bool = True, validator: str = "compiled") 
     if compiled is not None:
         shapes, index, closure = compiled
         problems = [Problem(r.severity, str(r.focus), _name(r.path), r.message, _shape_name(vocab.shapes_graph(), r.source))
-                    for r in shapes.validate(g, index, closure)]
-        return Outcome(problems + checks_on_store(g))
+                    for r in shapes.validate(g if triples is None else triples, index, closure)]
+        return Outcome(problems + checks_on_store(g, ntriples))
     if not context:
         return _validate(g)
     data = _context()
@@ -200,13 +203,13 @@ class _CheckStore:
         self.store = ox.Store()
         self.store.load(self.context, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("urn:x-kg:context"))
 
-    def run(self, g: Graph) -> list[Problem]:
+    def run(self, g: Graph, ntriples: bytes | None = None) -> list[Problem]:
         ox = self.ox
         self.runs += 1
         if self.runs % self.RENEW_AFTER == 0:
             self._renew()
         graph = ox.NamedNode(self.REPORT)
-        self.store.load(vocab.ntriples(g), ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        self.store.load(vocab.ntriples(g) if ntriples is None else ntriples, ox.RdfFormat.N_TRIPLES, to_graph=graph)
         try:
             out = []
             for name, query in checks():
@@ -222,9 +225,10 @@ def _check_store() -> _CheckStore:
     return _CheckStore()
 
 
-def checks_on_store(g: Graph) -> list[Problem]:
-    """Run the SPARQL checks on *g* plus the context in pyoxigraph (the same rows as run_checks)."""
-    return _check_store().run(g)
+def checks_on_store(g: Graph, ntriples: bytes | None = None) -> list[Problem]:
+    """Run the SPARQL checks on *g* (given as *ntriples* if the caller has them) plus the context in
+    pyoxigraph (the same rows as run_checks)."""
+    return _check_store().run(g, ntriples)
 
 
 def run_checks(data: Graph) -> list[Problem]:
