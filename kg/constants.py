@@ -21,9 +21,9 @@ CHECKS_DIR = SHAPES_DIR / "checks"
 SAMPLES_DIR = ROOT / "samples"
 
 # Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
+DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 GRAPH_DUMPS = "turtle"                # in each generation folder: its graphs as gzipped Turtle (kg/dumps.py)
 FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/hashes.py)
-DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 
 # Derived data worth keeping between runs (the reference data's OWL RL closure), keyed by content hash.
 CACHE_DIR = Path(os.environ.get("KG_CACHE", Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cyberdiplo-kg"))

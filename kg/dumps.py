@@ -32,7 +32,8 @@ def turtle_gz(ntriples: bytes) -> bytes:
     lines = sorted(ntriples.splitlines(keepends=True))
     out = io.BytesIO()
     ox.serialize(ox.parse(b"".join(lines), ox.RdfFormat.N_TRIPLES), out, ox.RdfFormat.TURTLE, prefixes=SERIAL_PREFIXES)
-    return gzip.compress(out.getvalue(), compresslevel=1, mtime=0)  # the same bytes from the same triples; level 1: 5x smaller, 4 ms; level 6 saved 20 % more for 3x the time
+    # mtime=0: the same bytes from the same triples. Level 1: 5x smaller in 4 ms; level 6 saved 20 % more in 3x the time.
+    return gzip.compress(out.getvalue(), compresslevel=1, mtime=0)
 
 
 def file_name(graph: str) -> str:

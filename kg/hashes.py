@@ -48,7 +48,7 @@ class FileHashes:
             return ""
         key, stamp = str(path.resolve()), [st.st_size, st.st_mtime_ns, st.st_ino]
         hit = self.known.get(key)
-        if isinstance(hit, list) and hit[:3] == stamp and isinstance(hit[3], str) and len(hit[3]) == 64:
+        if isinstance(hit, list) and len(hit) == 4 and hit[:3] == stamp and isinstance(hit[3], str) and len(hit[3]) == 64:
             self.seen[key] = hit
             return hit[3]
         sha = sha256_of(path)

@@ -68,7 +68,11 @@ def test_a_file_written_just_now_is_not_remembered(tmp_path, counted):
 def test_a_damaged_hash_file_only_costs_reading_the_files(tmp_path, counted):
     src, root = _corpus(tmp_path), tmp_path / "store"
     build([src], root)
-    for damage in ("{not json", "[1, 2]", '{"%s": [1, 2, 3, "short"]}' % sorted(src.iterdir())[0].resolve()):
+    first = sorted(src.iterdir())[0]
+    st = first.stat()
+    stamp = f"{st.st_size}, {st.st_mtime_ns}, {st.st_ino}"
+    for damage in ("{not json", "[1, 2]", '{"%s": [1, 2, 3, "short"]}' % first.resolve(),
+                   '{"%s": [%s]}' % (first.resolve(), stamp), '{"%s": [%s, 7]}' % (first.resolve(), stamp)):
         (root / C.FILE_HASHES).write_text(damage, encoding="utf-8")
         counted.clear()
         result = build([src], root)
