@@ -69,11 +69,20 @@ def test_state_page_shows_positions_groups_and_alignment(client):
     assert "Agreed and disagreed with" in html
 
 
-def test_one_actors_counts_equal_its_pairs_in_the_whole_store(built_store):
-    """State pages ask the store for one actor's counts; they must be that actor's pairs from the global reading."""
+def test_alignment_counts_equal_the_arguments_listed_one_by_one(built_store, store):
+    """Pairs are counted by the engine per direction and added up, a state's counts asked for it alone:
+    both must equal the arguments listed one by one, as sets, for every pair and every actor."""
+    from tests.conftest import rows
     from web import alignment
+    listed: dict[tuple, set] = {}
+    for r in rows(store, """SELECT DISTINCT ?arg ?maker ?other ?kind WHERE { ?arg cdo:madeBy ?maker .
+            VALUES (?p ?kind) { (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }
+            ?arg ?p ?other }"""):
+        listed.setdefault((*sorted((r["maker"], r["other"])), r["kind"]), set()).add(r["arg"])
     with create_app({"STORE": str(built_store[0])}).test_request_context():
         found = alignment.pairs()
+        assert {(p.a, p.b, k): p.count(k) for p in found for k in alignment.KINDS if p.count(k)} == \
+            {key: len(args) for key, args in listed.items()}
         actors = {p.a for p in found} | {p.b for p in found}
         expected: dict[str, dict] = {a: {} for a in actors}
         for p in found:
