@@ -136,3 +136,27 @@ def test_entity_pages_fold_inferred_duplicates_and_name_standard_terms(client):
     office = client.get("/id/office/oewg-2021-2025-chair").get_data(as_text=True)
     named = [p for html_ in (page, state, office) for p in re.findall(r'<dt><span title="[^"]*"><a href="[^"]*"><bdi>([^<]+)</bdi>', html_)]
     assert "held by" in named and not [p for p in named if re.search(r"[a-z][A-Z]", p)], named
+
+
+def test_the_matrix_shows_the_most_listed_states_and_links_every_pair(app, monkeypatch):
+    from urllib.parse import parse_qs, urlsplit
+
+    from web import browse
+    monkeypatch.setattr(browse, "ALIGNMENT_STATES", 2)
+    fresh = create_app(dict(app.config))  # the module's app has its page remembered for this generation
+    page = html.unescape(fresh.test_client().get("/alignment").get_data(as_text=True))
+    assert "The 2 states with the most listed arguments, of 3" in page
+    assert page.count('class="cell ') == 4  # 2 × 2, the diagonal empty
+    network = json.loads(re.search(r'<script type="application/json" id="network-data">(.*?)</script>', page, re.S).group(1))
+    assert {n["href"] for n in network["nodes"]} == {"/id/state/EST", "/id/state/KEN"}  # Kenya 3 arguments, Estonia 2, Viet Nam 1
+    query = parse_qs(urlsplit(re.search(r'<a href="(/query\?[^"]*)">every pair as a query', page).group(1)).query)["query"][0]
+    with app.app_context():
+        rows = {(r["maker"].value[len(STATE):], r["listed"].value[len(STATE):], r["kind"].value): int(r["arguments"].value)
+                for r in db.query(query)}
+    together: dict = {}
+    for (m, o, k), n in rows.items():
+        key = (*sorted((m, o)), k)
+        together[key] = together.get(key, 0) + n
+    with app.app_context():
+        assert together == {(p.a[len(STATE):], p.b[len(STATE):], k): p.count(k) for p in alignment.state_pairs()
+                            for k in alignment.KINDS if p.count(k)}

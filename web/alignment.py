@@ -119,3 +119,24 @@ def network_data(found: list[Pair], labels: dict[str, str], hrefs: dict[str, str
 
 def state_pairs() -> list[Pair]:
     return pairs(kind_of_actor=f"<{C.ONTOLOGY_NS}State>")
+
+
+def most_listed(found: list[Pair], n: int) -> list[Pair]:
+    """The pairs among the *n* actors with the most arguments in pairs (ties by IRI).
+
+    A matrix of every state is 37,000 cells once ~190 states have spoken (15 MB of SVG at 1,000
+    reports); the query below lists every pair."""
+    weight: dict[str, int] = {}
+    for p in found:
+        for actor in (p.a, p.b):
+            weight[actor] = weight.get(actor, 0) + p.total
+    top = set(sorted(weight, key=lambda a: (-weight[a], a))[:n])
+    return [p for p in found if p.a in top and p.b in top]
+
+
+ALL_STATE_PAIRS = f"""# Every pair of states listed on one another's arguments: one row per maker, listed state and kind
+SELECT ?maker ?listed ?kind (COUNT(DISTINCT ?arg) AS ?arguments) WHERE {{
+  VALUES (?p ?kind) {{ (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }}
+  ?arg cdo:madeBy ?maker ; ?p ?listed .
+  ?maker a cdo:State . ?listed a cdo:State .
+}} GROUP BY ?maker ?listed ?kind ORDER BY DESC(?arguments) ?maker ?listed"""

@@ -400,12 +400,18 @@ def ontology():
     return render_template("browse/ontology.html", classes=classes, props=props)
 
 
+ALIGNMENT_STATES = 40  # the matrix and the network show the states most listed; a query lists them all
+
+
 @bp.route("/alignment")
 def alignment():
     def make():
-        found = align.state_pairs()
+        every = align.state_pairs()
+        found = align.most_listed(every, ALIGNMENT_STATES)
         actors = {p.a for p in found} | {p.b for p in found}
-        return {"svg": pictures.alignment_svg(), "source": align.SOURCE,
+        return {"svg": pictures.alignment_svg(found), "source": align.SOURCE, "shown": len(actors),
+                "states": len({p.a for p in every} | {p.b for p in every}),
+                "query": url_for("sparql.page", query=align.ALL_STATE_PAIRS),
                 "network": align.network_data(found, labels_for(actors), {a: href(a) for a in actors})}
     return render_template("browse/alignment.html", **cached("alignment", make))
 

@@ -228,12 +228,12 @@ def person_view(iri: str) -> dict:
             "positions": positions_of(f"?p cdo:positionOf {p} .")}
 
 
-def alignment_svg() -> str:
-    """A matrix of states: per pair, the arguments on which they agreed, disagreed or were listed both ways.
+def alignment_svg(found: list) -> str:
+    """A matrix of the states of these pairs: per pair, the arguments on which they agreed, disagreed or
+    were listed both ways.
 
     Each cell is coloured by the kind that dominates, shows the number of arguments, and links to
     the SPARQL query that lists them."""
-    found = alignment.state_pairs()
     cells = {}
     for p in found:
         cells[(p.a, p.b)] = cells[(p.b, p.a)] = p
