@@ -91,6 +91,10 @@ def test_alignment_counts_equal_the_arguments_listed_one_by_one(built_store, sto
         assert len(actors) > 20 and any(c["mixed"] for e in expected.values() for c in e.values())
         for actor in actors:
             assert alignment.counts_with(actor) == expected[actor], actor
+        states = {r["s"] for r in rows(store, "SELECT DISTINCT ?s WHERE { ?s a cdo:State }")}
+        only = {(p.a, p.b, k): p.count(k) for p in alignment.state_pairs() for k in alignment.KINDS if p.count(k)}
+        assert only == {key: len(args) for key, args in listed.items() if key[0] in states and key[1] in states}
+        assert 0 < len(only) < len(listed)  # persons and organizations are listed too
 
 
 def _walk_positions(client, state: str) -> tuple[list[tuple[str, str]], int, str]:

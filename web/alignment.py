@@ -60,12 +60,16 @@ def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pa
     1,000 reports where listing them took 4.2 s); the two directions of a pair add up because an
     argument has one maker (shapes/cdo-shapes.ttl: madeBy, at most one; its IRI is its report's)."""
     where = f"?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
-    actor = f"?maker a {kind_of_actor} . ?other a {kind_of_actor} ." if kind_of_actor else ""
+    # The actors of a kind are read once and matched here: two type lookups per row in the query
+    # tripled its time (1.1 → 4.1 s at 1,000 reports).
+    kind = {r["s"].value for r in db.query(f"SELECT DISTINCT ?s WHERE {{ ?s a {kind_of_actor} }}")} if kind_of_actor else None
     found: dict[tuple[str, str], Pair] = {}
     for row in db.query(f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ {where} ?arg cdo:madeBy ?maker .
             VALUES (?p ?kind) {{ (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }}
-            ?arg ?p ?other . {actor} }} GROUP BY ?maker ?other ?kind"""):
+            ?arg ?p ?other . }} GROUP BY ?maker ?other ?kind"""):
         maker, other = row["maker"].value, row["other"].value
+        if kind is not None and (maker not in kind or other not in kind):
+            continue
         a, b = sorted((maker, other))
         found.setdefault((a, b), Pair(a, b)).counts[row["kind"].value] += int(row["n"].value)
     return sorted(found.values(), key=lambda p: (p.a, p.b))
