@@ -12,7 +12,7 @@ from rdflib import Graph, URIRef
 from .infer import InferenceError, entailments
 from .dumps import turtle_gz
 from .iris import is_safe_iri
-from .mapper import map_report, meeting_slug
+from .mapper import map_triples, meeting_slug
 from .parser import parse_file
 from .reader import ReportError
 from .resolve import default_resolver
@@ -70,7 +70,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
         report = parse_file(path, data, accept_partial)
         out.notices = list(report.warnings)
         t1 = time.perf_counter()
-        g = map_report(report, default_resolver(), data)
+        g = map_triples(report, default_resolver(), data)
         t2 = time.perf_counter()
         asserted = set(g)  # read once: validation, inference and the N-Triples take it from here
         asserted_nt = ntriples(asserted)
