@@ -73,13 +73,13 @@ def export_turtle(store: ox.Store, generation: Path, out: IO[bytes], graph: str 
     """Write the store (or one named *graph*) as Turtle: each graph's file where there is one, else the engine.
 
     The prefixes are written once; a file's own identical prefix lines are skipped."""
-    from .export import SERIAL_PREFIXES, _triples
+    from .export import SERIAL_PREFIXES
     dumps = Dumps(generation)
     header = b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in SERIAL_PREFIXES.items())
     out.write(header)
     graphs = [ox.NamedNode(graph)] if graph else sorted(store.named_graphs(), key=lambda g: g.value)
     if not graph and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
-        _engine(store, out, None, SERIAL_PREFIXES, _triples)
+        _engine(store, out, ox.DefaultGraph())
     for g in graphs:
         found = dumps.path(g.value)
         try:
@@ -87,7 +87,7 @@ def export_turtle(store: ox.Store, generation: Path, out: IO[bytes], graph: str 
         except FileNotFoundError:  # the generation was removed under a long download; the open store still has it
             text = None
         if text is None:
-            _engine(store, out, g.value, SERIAL_PREFIXES, _triples)
+            _engine(store, out, g)
             continue
         body = _without_prefixes(text)
         out.write(body if body is not None else text)
@@ -105,10 +105,9 @@ def _without_prefixes(text: bytes) -> bytes | None:
     return text[end:] if declared == SERIAL_PREFIXES else None
 
 
-def _engine(store: ox.Store, out: IO[bytes], graph: str | None, prefixes: dict, triples) -> None:
-    # A graph serialized by the engine repeats its own prefix lines: Turtle allows a prefix declared again.
-    if graph is None:
-        source = (ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    else:
-        source = triples(store, graph)
-    ox.serialize(source, out, ox.RdfFormat.TURTLE, prefixes=prefixes)
+def _engine(store: ox.Store, out: IO[bytes], graph) -> None:
+    """Write one graph (a NamedNode or the DefaultGraph) by the engine, with its own prefix lines (Turtle
+    allows a prefix declared again)."""
+    from .export import SERIAL_PREFIXES
+    quads = store.quads_for_pattern(None, None, None, graph)
+    ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in quads), out, ox.RdfFormat.TURTLE, prefixes=SERIAL_PREFIXES)

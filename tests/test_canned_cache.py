@@ -120,3 +120,22 @@ def test_a_new_generation_computes_its_own_answers(tmp_path, runs):
         assert len(after) == 2 * len(before) > 0 and len(runs) == 2
     finally:
         db.reset()
+
+
+def test_a_remote_stores_pages_and_answers_are_kept_for_a_while_only(monkeypatch):
+    """A remote store changes without this process knowing: what is kept for it expires."""
+    from web import browse
+    app = create_app({"STORE": "unused", "ENDPOINT": "http://127.0.0.1:9/query", "REMOTE_CACHE_SECONDS": 60})
+    remote = object()
+    monkeypatch.setattr(db, "store", lambda: remote)
+    now = [6000.0]
+    monkeypatch.setattr(browse.time, "monotonic", lambda: now[0])
+    made = []
+    with app.app_context():
+        def get():
+            return browse.cached("page", lambda: made.append(1) or len(made))
+        assert get() == get() == 1
+        now[0] += 59
+        assert get() == 1
+        now[0] += 2
+        assert get() == 2

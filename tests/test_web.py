@@ -134,16 +134,21 @@ def test_positions_are_paged_newest_first_and_the_query_lists_them_all(built_sto
     assert len(_walk_positions(app.test_client(), most)[0]) > 4  # the other one spans three pages or more
 
 
-def test_labels_asked_together_equal_labels_asked_one_by_one(built_store, store):
-    """Pages label hundreds of IRIs at once; each must get the label a lookup of its own gives."""
+def test_labels_prefer_the_preferred_label_and_are_read_once_per_generation(built_store, store, monkeypatch):
+    """A page's labels: skos:prefLabel, else rdfs:label, else the bundled English name, else the IRI's last
+    segment; asked again, they come from memory. (No IRI of the data has both labels different.)"""
     from tests.conftest import rows
     from web import browse
-    iris = [r["x"] for r in rows(store, "SELECT DISTINCT ?x WHERE { ?x ?p ?o FILTER(isIRI(?x)) }")]
-    iris += ["https://w3id.org/cyberdiplo/id/state/NOWHERE", "http://www.w3.org/2004/02/skos/core#prefLabel"]
+    pref = rows(store, """SELECT ?x ?pref WHERE { ?x skos:prefLabel ?pref FILTER NOT EXISTS { ?x rdfs:label ?any } } LIMIT 1""")
+    only = rows(store, """SELECT ?x ?l WHERE { ?x rdfs:label ?l FILTER NOT EXISTS { ?x skos:prefLabel ?any } } LIMIT 1""")
+    assert pref and only
+    nowhere, skos = C.DATA_NS + "state/NOWHERE", "http://www.w3.org/2004/02/skos/core#prefLabel"
     with create_app({"STORE": str(built_store[0])}).test_request_context():
-        together = browse.labels_for(iris)
-        assert len(iris) > 500 and together == {i: browse._label(i) for i in iris}
-        assert together["https://w3id.org/cyberdiplo/id/state/NOWHERE"] == "NOWHERE"
+        found = browse.labels_for([pref[0]["x"], only[0]["x"], nowhere, skos])
+        assert found[pref[0]["x"]] == pref[0]["pref"] and found[only[0]["x"]] == only[0]["l"]
+        assert found[nowhere] == "NOWHERE" and found[skos] == "preferred label"
+        monkeypatch.setattr(browse, "_label", lambda *a: pytest.fail("read from the store again"))
+        assert browse.labels_for(found) == found
 
 
 def test_long_value_lists_show_a_few_and_link_the_query_for_all(built_store, store, monkeypatch):

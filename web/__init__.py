@@ -15,6 +15,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(
         STORE=str(C.DEFAULT_STORE),
         ENDPOINT=None,               # a remote SPARQL query endpoint to serve instead of the embedded store
+        REMOTE_CACHE_SECONDS=60,     # how long pages and canned answers of a remote store are kept
         QUERY_TIMEOUT=10.0,          # seconds of wall clock per user query
         CANNED_TIMEOUT=120.0,        # per canned query (web/queries), whose answers are kept per generation
         ROW_CAP=10_000,              # rows (or triples) returned at most, with a "truncated" flag

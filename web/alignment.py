@@ -23,6 +23,8 @@ from . import db
 SOURCE = ("From the \u201cAgreed with\u201d and \u201cDisagreed with\u201d lists of the arguments in the DiploAI reports: "
           "a pair listed both ways on one argument counts as mixed, and an actor listed on its own argument is left out.")
 KINDS = ("agree", "disagree", "mixed")
+# What the converter derived from each argument's lists, by kind (kg/map_arguments.py).
+KIND_VALUES = 'VALUES (?p ?kind) { (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }'
 
 
 @dataclass
@@ -65,7 +67,7 @@ def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pa
     kind = {r["s"].value for r in db.query(f"SELECT DISTINCT ?s WHERE {{ ?s a {kind_of_actor} }}")} if kind_of_actor else None
     found: dict[tuple[str, str], Pair] = {}
     for row in db.query(f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ {where} ?arg cdo:madeBy ?maker .
-            VALUES (?p ?kind) {{ (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }}
+            {KIND_VALUES}
             ?arg ?p ?other . }} GROUP BY ?maker ?other ?kind"""):
         maker, other = row["maker"].value, row["other"].value
         if kind is not None and (maker not in kind or other not in kind):
@@ -79,13 +81,13 @@ def counts_with(actor: str) -> dict[str, dict[str, int]]:
     """For one actor, {other actor: {kind: number of arguments}}: the same counts as its pairs in pairs().
 
     Asked of the store for this actor alone: one index lookup per argument it made or was listed on
-    (16 ms for a state at 1,000 reports), where pairs() reads every argument of the store (5 s there).
+    (13-24 ms for a state at 1,000 reports), where pairs() reads every argument of the store (1.1 s there).
     The arguments are counted without reading their IRIs; VALUES stays outside the UNION (inside it,
-    Oxigraph's plan took 40 times as long)."""
+    Oxigraph's plan took 30 times as long)."""
     n = ox.NamedNode(actor)
     found: dict[str, dict[str, int]] = {}
     for row in db.query(f"""SELECT ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
-            VALUES (?p ?kind) {{ (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }}
+            {KIND_VALUES}
             {{ ?arg cdo:madeBy {n} ; ?p ?other }} UNION {{ ?arg ?p {n} ; cdo:madeBy ?other }}
             FILTER(?other != {n}) }} GROUP BY ?other ?kind"""):
         found.setdefault(row["other"].value, dict.fromkeys(KINDS, 0))[row["kind"].value] = int(row["n"].value)
@@ -140,7 +142,7 @@ def most_listed(found: list[Pair], n: int) -> list[Pair]:
 
 ALL_STATE_PAIRS = f"""# Every pair of states listed on one another's arguments: one row per maker, listed state and kind
 SELECT ?maker ?listed ?kind (COUNT(DISTINCT ?arg) AS ?arguments) WHERE {{
-  VALUES (?p ?kind) {{ (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }}
+  {KIND_VALUES}
   ?arg cdo:madeBy ?maker ; ?p ?listed .
   ?maker a cdo:State . ?listed a cdo:State .
 }} GROUP BY ?maker ?listed ?kind ORDER BY DESC(?arguments) ?maker ?listed"""

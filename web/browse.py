@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from collections import defaultdict
 from urllib.parse import quote
 
@@ -16,7 +17,7 @@ from kg.resolve import norm
 
 from . import alignment as align
 from . import db, pictures, terms
-from .security import checked_iri, href
+from .security import checked_iri, href, page_url
 
 bp = Blueprint("browse", __name__)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -84,10 +85,15 @@ def rows(sparql: str) -> list[dict]:
 
 
 def cached(name: str, make):
-    """Return make()'s value, computed once per store generation (pages that only change with a build)."""
+    """Return make()'s value, computed once per store generation (pages that only change with a build).
+
+    A remote store (ENDPOINT) is changed by builds this process never sees: its values are kept for
+    REMOTE_CACHE_SECONDS only."""
     cache = current_app.extensions.setdefault("kg_cache", {})
-    gen = db.store()
-    if cache.get("gen") is not gen:
+    st = db.store()
+    ttl = current_app.config["REMOTE_CACHE_SECONDS"] if current_app.config.get("ENDPOINT") else 0
+    gen = (id(st), int(time.monotonic() // ttl)) if ttl else st
+    if cache.get("gen") != gen:  # a local store: the same object until a build publishes
         cache.clear()
         cache["gen"] = gen
     if name not in cache:
@@ -310,7 +316,7 @@ def build_view(iri: str, out: list[tuple]) -> dict:
     iris |= {v for v in neighbours.values() if v}
     labels = labels_for(iris)
     view = {"iri": iri, "label": label(iri), "types": shown_types, "implied_types": implied_types, "definition": definition, "neighbours": neighbours,
-            "pager": lambda n: _page_url(iri, n),
+            "pager": lambda n: page_url("page", n),
             "outgoing": sorted(folded, key=lambda row: labels[row[0]].casefold()), "incoming": incoming[:size],
             "incoming_counts": counts, "page": page, "more": more, "labels": labels,
             "definitions": {i: d for i in iris if (d := terms.bundled().get(i, ("", ""))[1])},
@@ -359,20 +365,14 @@ OUTGOING_SHOWN = 50
 
 def _shown(iri: str, prop: str, values: list, also: list) -> tuple:
     """One property's values as the page shows them: the first OUTGOING_SHOWN, then a link to the query
-    that lists them all. A state at 1,000 reports has ~190 values under each of agreesWith,
-    disagreesWith and mixedWith (the table of its alignment counts shows them better)."""
+    that lists them all. A state at 1,000 reports has 50-160 values under each of agreesWith,
+    disagreesWith and mixedWith and 100-130 under holds (the table of its alignment counts shows the
+    first three better)."""
     if len(values) <= OUTGOING_SHOWN:
         return prop, values, also, None
     text = f"SELECT ?value WHERE {{\n  {ox.NamedNode(iri)} {ox.NamedNode(prop)} ?value\n}} ORDER BY ?value"
     return prop, values[:OUTGOING_SHOWN], also, {"n": len(values) - OUTGOING_SHOWN,
                                                  "query": url_for("sparql.page", query=text)}
-
-
-def _page_url(iri: str, page: int) -> str:
-    """The URL of another page of this entity's incoming links (keeping iri= on /resource pages)."""
-    if iri.startswith(C.DATA_NS):
-        return "/id/" + quote(iri[len(C.DATA_NS):], safe="/-._~") + f"?page={page}"
-    return url_for("browse.resource", iri=iri, page=page)
 
 
 def _neighbours(iri: str, types: list[str]) -> dict:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from urllib.parse import urlencode
 from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
-from flask import request
+from flask import request, url_for
 
 from . import alignment, db
-from .security import href
+from .security import href, page_url
 
 STANCE_AXIS = """OPTIONAL { ?s skos:broader ?axisNode . ?axisNode skos:prefLabel ?axis0 }
                  BIND(COALESCE(?axis0, ?stanceLabel) AS ?axis)"""
@@ -144,11 +143,9 @@ def positions_of(where: str, param: str = "positions") -> dict:
         BIND(CONCAT(STR(?date), " ", STR(?p)) AS ?key) }} ORDER BY DESC(?key)
         LIMIT {POSITIONS_PAGE} OFFSET {(page - 1) * POSITIONS_PAGE}""")]
     rows = _position_rows(chosen)
-    args = {k: v for k, v in request.args.items() if k != param}
-    link = (lambda n: request.path + "?" + urlencode({**args, param: n})) if pages > 1 else None
     return {"rows": rows, "total": total, "page": page, "pages": pages,
-            "prev": link(page - 1) if link and page > 1 else None, "next": link(page + 1) if link and page < pages else None,
-            "query": "/query?" + urlencode({"query": _positions_query(where, total)})}
+            "prev": page_url(param, page - 1) if page > 1 else None, "next": page_url(param, page + 1) if page < pages else None,
+            "query": url_for("sparql.page", query=_positions_query(where, total))}
 
 
 def _position_rows(chosen: list[str]) -> list[dict]:
@@ -175,10 +172,9 @@ def _position_rows(chosen: list[str]) -> list[dict]:
 def _positions_query(where: str, total: int) -> str:
     """The SPARQL that lists all of a page's positions (for the query page: every row, CSV and JSON)."""
     return f"""# All {total} positions listed on this page, newest first
-SELECT ?date ?event ?p ?stance ?about WHERE {{
+SELECT ?date ?event ?p ?stance ?text WHERE {{
   {where}
-  ?p cdo:stance ?s ; cdo:inEvent ?event ; cdo:targetText ?about .
-  ?s skos:prefLabel ?stance . ?event cdo:date ?date .
+  {POSITION} ?s skos:prefLabel ?stance .
 }} ORDER BY DESC(?date) ?p"""
 
 

@@ -6,7 +6,7 @@ import re
 import threading
 from contextlib import contextmanager
 from functools import lru_cache
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import Flask, Response, abort, request
 from markupsafe import Markup, escape
@@ -42,6 +42,12 @@ def link(iri, text) -> Markup:
     target = href(iri)
     inner = "<bdi>" + str(escape("" if text is None else text)) + "</bdi>"  # str(): Markup + str would escape the tags
     return Markup('<a href="' + str(escape(target)) + '">' + inner + "</a>" if target else inner)
+
+
+def page_url(param: str, n: int) -> str:
+    """This page's URL with *param*=n and its other parameters kept (an entity page has up to three pagers)."""
+    args = {k: v for k, v in request.args.items() if k != param}
+    return quote(request.path, safe="/-._~") + "?" + urlencode({**args, param: n})
 
 
 def cacheable(resp: Response) -> None:

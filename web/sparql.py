@@ -137,8 +137,7 @@ def execute(text: str, formats: dict | None, dataset=(None, None)):
     without, the collected Result (the query page renders it). A canned query's answer is computed
     once per generation, under a longer deadline (web/answers.py)."""
     cfg = current_app.config
-    # A remote store can change under us: its answers are not kept.
-    if dataset == (None, None) and not cfg.get("ENDPOINT") and answers.is_canned(text):
+    if dataset == (None, None) and answers.is_canned(text):
         key = (answers.normalized(text), tuple(sorted(formats.items())) if formats else None)
         try:
             return answers.answer(key, lambda: _run(text, formats, dataset, cfg["CANNED_TIMEOUT"]), cfg["CANNED_TIMEOUT"])
