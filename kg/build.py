@@ -22,7 +22,7 @@ from .infer import reference_closure, useful
 from .pipeline import Converted, convert
 from .remote import RemoteStore
 from .procs import die_with_parent
-from .store import NewGeneration, build_lock, current_path, meeting_index, report_index
+from .store import Listing, NewGeneration, build_lock, current_path
 
 CDO_SHA = URIRef(C.ONTOLOGY_NS + "sha256")
 
@@ -49,22 +49,41 @@ class BuildResult:
 
 def find_reports(paths: Iterable[str | Path]) -> list[Path]:
     """Return the report files named by *paths* (folders are searched for *.txt), sorted, without repeats."""
-    found: list[Path] = []
+    found: list[tuple[Path, str]] = []  # (as named, resolved)
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*.txt") if f.is_file() and f.name.lower() != "readme.txt")
+            found += _txt_files(p)
         elif p.is_file():
-            found.append(p)
+            found.append((p, str(p.resolve())))
         elif p.exists():
             raise BuildInputError(f"{p}: not a regular file (a FIFO, socket or device); give report files or folders")
         else:
             raise BuildInputError(f"{p}: no such file or folder")
     seen, out = set(), []
-    for f in found:
-        if f.resolve() not in seen:
-            seen.add(f.resolve())
+    for f, real in found:
+        if real not in seen:
+            seen.add(real)
             out.append(f)
     return out
+
+
+def _txt_files(folder: Path) -> list[tuple[Path, str]]:
+    """Return (path, resolved path) of the *.txt regular files under *folder* but README.txt, in the order
+    of sorted(folder.rglob("*.txt")) (links to folders are not followed).
+
+    One scandir per folder, the folder resolved once and paths kept as text until the end: rglob,
+    is_file, resolve and sorting Paths took 1.7 s at 10,000 files."""
+    found, todo = [], [((), os.fspath(folder), str(folder.resolve()))]
+    while todo:
+        parts, given, real = todo.pop()
+        with os.scandir(given) as entries:
+            for e in entries:
+                if e.is_dir(follow_symlinks=False):
+                    todo.append(((*parts, e.name), e.path, os.path.join(real, e.name)))
+                elif e.name.endswith(".txt") and e.name.lower() != "readme.txt" and e.is_file():
+                    found.append(((*parts, e.name), os.path.realpath(e.path) if e.is_symlink() else os.path.join(real, e.name)))
+    found.sort()  # by parts, as Paths compare
+    return [(folder.joinpath(*parts), real) for parts, real in found]
 
 
 def reference_digest() -> str:
@@ -91,13 +110,6 @@ def _stable(g: Graph) -> Graph:
     so two builds of the same input dump byte-identical N-Quads (a store would mint fresh blank node ids)."""
     canon = to_canonical_graph(g)
     return canon.skolemize(authority=C.BASE.rstrip("/"), basepath="/.well-known/genid/")
-
-
-def _stored_reference_hash(store: ox.Store) -> str | None:
-    for q in store.quads_for_pattern(ox.NamedNode(C.REFERENCE_GRAPH), ox.NamedNode(str(CDO_SHA)), None,
-                                     ox.NamedNode(C.REFERENCE_GRAPH)):
-        return q.object.value
-    return None
 
 
 def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool = False,
@@ -138,16 +150,11 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
     result = BuildResult()
     with build_lock(root):
         base = current_path(root)
-        index: dict[str, tuple[str, str]] = {}
-        meetings: dict[str, str] = {}
-        ref_hash = None
         if endpoint is not None:
-            index, ref_hash, meetings = report_index(endpoint), _stored_reference_hash(endpoint), meeting_index(endpoint)
-            base = endpoint
-        elif base is not None:
-            existing = ox.Store.read_only(str(base))
-            index, ref_hash, meetings = report_index(existing), _stored_reference_hash(existing), meeting_index(existing)
-            del existing
+            listing, base = Listing.of_store(endpoint), endpoint
+        else:
+            listing = Listing({}, {}, None) if base is None else Listing.of_generation(base)
+        index, meetings, ref_hash = listing.reports, listing.meetings, listing.reference
         names = {f.name for f in files}
         known = set(index.values())
         stored_by_sha = {sha: name for sha, name in index.values()}
@@ -169,9 +176,9 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
         hashes.save()
         announce(len(todo))
         todo_names = {f.name for f in todo}
-        # Graphs a file of this build replaces (same file name) do not count as duplicates of it.
-        replaced = {g for g, (_, name) in index.items() if name in todo_names}
-        seen_meeting = {key: index[g][1] for g, key in meetings.items() if g not in replaced and g in index}
+        # Graphs a file of this build replaces (same file name) or --prune drops do not count as duplicates of it.
+        going = {g for g, (_, name) in index.items() if name in todo_names or (prune and name not in names)}
+        seen_meeting = {key: index[g][1] for g, key in meetings.items() if g not in going and g in index}
         by_graph: dict[str, Converted] = {}
         writer = gen = None
         digest = reference_digest()
@@ -201,9 +208,10 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                     gen, writer = _open_generation(root, digest, ref_hash)
                 writer.replace(r.graph_iri, r.ntriples, r.turtle)
                 r.ntriples = r.turtle = b""  # written: free it
+            # A graph this build wrote is never stale: a renamed file (pruned under its old name) can keep its IRI.
+            built_names = {Path(r.path).name for r in by_graph.values()}
             stale = [g for g, (sha, name) in index.items()
-                     if (name in {Path(r.path).name for r in by_graph.values()} and g not in by_graph)
-                     or (prune and name not in names)]
+                     if g not in by_graph and (name in built_names or (prune and name not in names))]
             if result.rejected and not keep_going:
                 if gen is not None:
                     gen.discard()
@@ -227,6 +235,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
             for g in stale:
                 writer.drop(g)
             writer.finish()  # lets go of the store: publish() must close it before moving its folder
+            _listing_after(listing, stale, by_graph.values(), digest).write(gen.tmp)
             result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
             result.triples = sum(r.asserted + r.inferred for r in result.built)
             gen.publish()
@@ -236,6 +245,19 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 gen.discard()
             raise
     return result
+
+
+def _listing_after(before: Listing, dropped: Iterable[str], written: Iterable[Converted], reference: str) -> Listing:
+    """Return the listing of the generation *before* becomes once *dropped* are gone and *written* stored."""
+    gone = set(dropped)
+    out = Listing({g: v for g, v in before.reports.items() if g not in gone},
+                  {g: k for g, k in before.meetings.items() if g not in gone}, reference)
+    for r in written:
+        out.reports[r.graph_iri] = (r.sha256, Path(r.path).name)
+        out.meetings.pop(r.graph_iri, None)
+        if r.meeting:
+            out.meetings[r.graph_iri] = r.meeting
+    return out
 
 
 class _LocalWriter:
@@ -327,10 +349,8 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
         base = current_path(root)
         if base is None:
             return []
-        existing = ox.Store.read_only(str(base))
-        index = report_index(existing)
-        del existing
-        gone = [g for g, (_, name) in index.items() if g in wanted or name in wanted]
+        listing = Listing.of_generation(base)
+        gone = [g for g, (_, name) in listing.reports.items() if g in wanted or name in wanted]
         if not gone:
             return []
         gen = NewGeneration(root)
@@ -338,6 +358,7 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
             for g in gone:
                 gen.store.remove_graph(ox.NamedNode(g))
                 Dumps(gen.tmp).drop(g)
+            _listing_after(listing, gone, (), listing.reference).write(gen.tmp)
             gen.publish()
         except BaseException:
             gen.discard()

@@ -24,6 +24,7 @@ SAMPLES_DIR = ROOT / "samples"
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 GRAPH_DUMPS = "turtle"                # in each generation folder: its graphs as gzipped Turtle (kg/dumps.py)
 FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/hashes.py)
+REPORTS_LIST = "reports.json"         # in each generation folder: its reports' hashes, file names, meetings (kg/store.py)
 
 # Derived data worth keeping between runs (the reference data's OWL RL closure), keyed by content hash.
 CACHE_DIR = Path(os.environ.get("KG_CACHE", Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cyberdiplo-kg"))

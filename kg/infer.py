@@ -85,9 +85,9 @@ def _close_reference() -> Graph:
     return closure(g)
 
 
-@lru_cache(maxsize=1)
 def _reference_triples() -> frozenset:
-    return frozenset(reference_closure())
+    from .prepared import prepared
+    return prepared().reference_triples
 
 
 def useful(t) -> bool:

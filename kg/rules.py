@@ -12,12 +12,10 @@ rule sees: a report where a functional property has two IRI values is handed to 
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import lru_cache
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 
-from . import vocab
 from .vocab import OWL, RDF, RDFS
 
 
@@ -153,7 +151,7 @@ class Rules:
                     raise Inconsistent(f"{s} is a member of the disjoint classes {', '.join(sorted(map(str, both)))}")
 
 
-@lru_cache(maxsize=1)
 def compiled() -> Rules:
-    """Return the rules of the packaged ontology (compiled once per process, in a few milliseconds)."""
-    return Rules(vocab.ontology_graph())
+    """Return the rules of the packaged ontology (kg/prepared.py: compiled once, read once per process)."""
+    from .prepared import prepared
+    return prepared().rules

@@ -68,11 +68,15 @@ class Result:
     source: object  # the shape the result comes from
 
 
+def _by_predicate() -> defaultdict:
+    return defaultdict(set)  # a named function, not a lambda: an Index must pickle (kg/prepared.py)
+
+
 class Index:
     """subject → predicate → set of objects, over one or more graphs."""
 
     def __init__(self, *graphs: Graph):
-        self.spo: dict = defaultdict(lambda: defaultdict(set))
+        self.spo: dict = defaultdict(_by_predicate)
         for g in graphs:
             for s, p, o in g:
                 self.spo[s][p].add(o)
@@ -93,6 +97,7 @@ class Validator:
             shape = self.shape(node)
             for cls in shapes.objects(node, SH.targetClass):
                 self.targets[cls].append(shape)
+        self.sg = None  # every shape is read: the graph is not kept (kg/prepared.py pickles a Validator)
 
     def shape(self, node) -> Shape:
         if node in self.shapes:

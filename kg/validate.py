@@ -79,7 +79,7 @@ def with_context(g: Graph) -> Graph:
 
 
 @lru_cache(maxsize=1)
-def _context() -> Graph:
+def context_graph() -> Graph:
     """The ontology hierarchy and reference data, built once per process (see with_context)."""
     return with_context(Graph())
 
@@ -87,15 +87,20 @@ def _context() -> Graph:
 VALIDATORS = ("compiled", "pyshacl")
 
 
-@lru_cache(maxsize=1)
 def _compiled():
-    """The shapes read once for kg.shacl, with the context indexed; None if the shapes need pySHACL."""
+    """The shapes read for kg.shacl with the context indexed (kg/prepared.py), or None if they need pySHACL."""
+    from .prepared import prepared
+    return prepared().shapes
+
+
+def compile_shapes():
+    """Read the shapes for kg.shacl and index the context; None if the shapes need pySHACL."""
     from . import shacl
     try:
         validator = shacl.Validator(vocab.shapes_graph())
     except shacl.Unsupported:
         return None
-    index = shacl.Index(_context())
+    index = shacl.Index(context_graph())
     return validator, index, shacl.superclass_closure(index)
 
 
@@ -121,7 +126,7 @@ def validate_graph(g: Graph, context: bool = True, validator: str = "compiled", 
         return Outcome(problems + checks_on_store(g, ntriples))
     if not context:
         return _validate(g)
-    data = _context()
+    data = context_graph()
     added = [t for t in g if t not in data]
     for t in added:
         data.add(t)
@@ -194,7 +199,8 @@ class _CheckStore:
     def __init__(self):
         import pyoxigraph as ox
         self.ox = ox
-        self.context = vocab.ntriples(_context())
+        from .prepared import prepared
+        self.context = prepared().context_nt
         self.runs = 0
         self._renew()
 

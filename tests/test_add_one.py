@@ -109,3 +109,109 @@ def test_publish_closes_the_generation_before_moving_it(tmp_path, monkeypatch):
     (sorted(src.iterdir())[0]).unlink()
     build([src], root, prune=True)  # the stale graph is dropped before the writer lets go
     assert held == [1, 1]
+
+
+def _listings(root):
+    """The current generation's listing as written by the build, and as its store says."""
+    import pyoxigraph as ox
+
+    from kg.store import Listing, current_path
+    gen = current_path(root)
+    assert (gen / C.REPORTS_LIST).is_file()
+    return Listing.of_generation(gen), Listing.of_store(ox.Store.read_only(str(gen)))
+
+
+def test_the_listing_a_build_writes_says_what_its_store_says(tmp_path):
+    from kg.build import remove
+    src, root = _corpus(tmp_path), tmp_path / "store"
+    files = sorted(src.iterdir())
+    steps = [lambda: None,
+             lambda: files[0].write_text(files[0].read_text(encoding="utf-8").replace("131 words", "137 words"),
+                                         encoding="utf-8"),  # the same graph, other bytes
+             lambda: files[1].rename(src / "renamed.txt"),  # the same graph under another file name
+             lambda: files[2].write_text(files[2].read_text(encoding="utf-8").replace("6 Dec 2024", "9 Dec 2024"),
+                                         encoding="utf-8")]  # another meeting: its graph replaces the old one
+    for step in steps:
+        step()
+        result = build([src], root, prune=True)
+        assert result.published, [r.error for r in result.rejected]
+        written, stored = _listings(root)
+        assert written == stored and len(written.reports) == 3 and len(written.meetings) == 3
+        assert written.reference is not None
+    assert remove(["renamed.txt"], root)
+    written, stored = _listings(root)
+    assert written == stored and len(written.reports) == 2
+
+
+def test_adding_a_report_reads_the_listing_not_the_store(tmp_path, monkeypatch):
+    from kg.store import Listing, current_path
+    asked = []
+    real = Listing.of_store.__func__
+    monkeypatch.setattr(Listing, "of_store", classmethod(lambda cls, st: asked.append(1) or real(cls, st)))
+    src, root = _corpus(tmp_path), tmp_path / "store"
+    first = min(src.iterdir())
+    held = first.read_text(encoding="utf-8")
+    first.unlink()
+    build([src], root)
+    asked.clear()
+    first.write_text(held, encoding="utf-8")
+    assert len(build([src], root).built) == 1 and asked == []
+    damages = (None, "{not json", '{"reference": "x", "reports": {"g": ["only a hash"]}, "meetings": {}}')
+    for rate, damage in zip((132, 133, 134), damages):
+        listing = current_path(root) / C.REPORTS_LIST
+        if damage is None:
+            listing.unlink()
+        else:
+            listing.write_text(damage, encoding="utf-8")
+        first.write_text(held.replace("131 words", f"{rate} words"), encoding="utf-8")
+        asked.clear()
+        result = build([src], root)
+        assert len(result.built) == 1 and not result.rejected and asked == [1]  # asked the store instead
+        written, stored = _listings(root)
+        assert written == stored and len(written.reports) == 3
+
+
+def test_report_files_are_found_as_rglob_finds_them(tmp_path):
+    """find_reports walks folders with scandir; the files and their order must be rglob's."""
+    from kg.build import find_reports
+    top = tmp_path / "top"
+    for rel in ("b.txt", "a b/c.txt", "a/d.txt", "a/z/e.txt", "A.txt", ".hidden.txt", "README.txt", "readme.TXT",
+                "notes.md", "x.TXT", "a-b.txt"):
+        (top / rel).parent.mkdir(parents=True, exist_ok=True)
+        (top / rel).write_text("x", encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "o.txt").write_text("x", encoding="utf-8")
+    (top / "linked-folder").symlink_to(other, target_is_directory=True)  # not followed, as rglob does not
+    (top / "linked.txt").symlink_to(other / "o.txt")  # followed: the same file as other/o.txt
+    (top / "dangling.txt").symlink_to(tmp_path / "nothing")
+    os.mkfifo(top / "pipe.txt")
+    expected = [f for f in sorted(top.rglob("*.txt")) if f.is_file() and f.name.lower() != "readme.txt"]
+    assert find_reports([top]) == expected and top / "a b" / "c.txt" in expected
+    both = find_reports([top, other, top / "b.txt"])  # each file once, under the first name it was given
+    assert both == expected
+    assert find_reports([other, top]) == [other / "o.txt"] + [f for f in expected if f.name != "linked.txt"]
+
+
+@pytest.mark.parametrize("new_name", ["renamed.txt", "meeting-0.txt"])  # the second keeps its graph IRI
+def test_a_renamed_report_built_with_prune_replaces_its_old_name(tmp_path, new_name):
+    import pyoxigraph as ox
+
+    from kg.store import open_read_only, report_index
+    src, root = _corpus(tmp_path), tmp_path / "store"
+    build([src], root)
+    old = min(src.iterdir())
+    assert old.name == "2024-12-04-meeting-0.txt"
+    old.rename(src / new_name)
+    skipped = build([src], root)  # without --prune the old name stays: the same bytes are not stored twice
+    assert not skipped.published and len(skipped.skipped) == 3
+    result = build([src], root, prune=True)
+    assert result.published and not result.rejected, [r.error for r in result.rejected]
+    names = sorted(name for _, name in report_index(open_read_only(root)).values())
+    assert names == sorted(f.name for f in src.iterdir())
+    graphs = {r.graph_iri for r in result.built}
+    st = open_read_only(root)
+    assert all(st.contains_named_graph(ox.NamedNode(g)) for g in graphs) and not graphs & set(result.removed)
+    from kg.dumps import file_name
+    from kg.store import current_path
+    assert all((current_path(root) / C.GRAPH_DUMPS / file_name(g)).is_file() for g in graphs)
