@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from . import constants as C
-from . import vocab
+from . import tallies, vocab
 from .dumps import Dumps, turtle_gz
 from .hashes import FileHashes
 from .infer import reference_closure, useful
@@ -236,6 +236,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 writer.drop(g)
             writer.finish()  # lets go of the store: publish() must close it before moving its folder
             _listing_after(listing, stale, by_graph.values(), digest).write(gen.tmp)
+            _keep_tallies(base, gen, stale + [g for g in by_graph if g in index], list(by_graph.values()))
             result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
             result.triples = sum(r.asserted + r.inferred for r in result.built)
             gen.publish()
@@ -245,6 +246,17 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 gen.discard()
             raise
     return result
+
+
+def _keep_tallies(base: Path | None, gen: NewGeneration, dropped: list[str], built: list[Converted]) -> None:
+    """Write the new generation's alignment tallies: the previous ones, less the graphs it drops or
+    replaces (asked of the previous generation graph by graph), plus the converted reports' own."""
+    before = tallies.read(base) if base is not None else tallies.Tallies()
+    if before is None:  # the previous generation kept none (an older version made it): count once
+        tallies.write(gen.tmp, tallies.of_store(gen.store))
+        return
+    old = ox.Store.read_only(str(base)) if dropped else None
+    tallies.write(gen.tmp, tallies.updated(before, [tallies.of_store(old, g) for g in dropped], [r.tallies for r in built]))
 
 
 def _listing_after(before: Listing, dropped: Iterable[str], written: Iterable[Converted], reference: str) -> Listing:
@@ -359,6 +371,7 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
                 gen.store.remove_graph(ox.NamedNode(g))
                 Dumps(gen.tmp).drop(g)
             _listing_after(listing, gone, (), listing.reference).write(gen.tmp)
+            _keep_tallies(base, gen, gone, [])
             gen.publish()
         except BaseException:
             gen.discard()

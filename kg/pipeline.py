@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from .mapper import map_triples, meeting_slug
 from .parser import parse_file
 from .reader import ReportError
 from .resolve import default_resolver
+from .tallies import of_triples
 from .validate import validate_graph
 from .vocab import ID, ntriples
 
@@ -34,6 +36,7 @@ class Converted:
     warnings: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)  # what the reader noticed (no date line, a partial report…)
     meeting: str = ""  # the meeting's key (kg.store.meeting_key), for numbered meetings of a process
+    tallies: Counter = field(default_factory=Counter)  # its arguments' alignment counts (kg/tallies.py)
     error: str = ""
     exit_code: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
@@ -97,6 +100,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
         return out
     out.graph_iri = graph_iri(meeting_slug(report))
     out.meeting = _meeting_key(g)
+    out.tallies = of_triples(full)
     out.ntriples = asserted_nt + ntriples(extra)  # entailments never repeat an asserted triple
     out.turtle = turtle_gz(out.ntriples)
     out.asserted, out.inferred = len(g), len(extra)

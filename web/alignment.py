@@ -12,11 +12,13 @@ symmetric `cdo:agreesWith`, `cdo:disagreesWith`, `cdo:mixedWith`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
 
 from kg import constants as C
+from kg import tallies
 
 from . import db
 
@@ -58,32 +60,67 @@ def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pa
     cdo:agreeingActor, cdo:disagreeingActor, cdo:mixedActor; shapes/checks/alignment-misread-violation.rq
     holds them to the lists and keeps the maker out.
 
-    Counted per maker and listed actor by the engine, without reading the arguments' IRIs (1.1 s at
-    1,000 reports where listing them took 4.2 s); the two directions of a pair add up because an
-    argument has one maker (shapes/cdo-shapes.ttl: madeBy, at most one; its IRI is its report's)."""
-    where = f"?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
+    Over the whole store, from the tallies the build kept with the generation (kg/tallies.py: asking
+    the engine took 1.1 s at 1,000 reports and 22 s at 10,000); in one event, or where none were
+    kept, counted per maker and listed actor by the engine, without reading the arguments' IRIs.
+    The two directions of a pair add up because an argument has one maker (shapes/cdo-shapes.ttl:
+    madeBy, at most one; its IRI is its report's)."""
     # The actors of a kind are read once and matched here: two type lookups per row in the query
     # tripled its time (1.1 → 4.1 s at 1,000 reports).
     kind = {r["s"].value for r in db.query(f"SELECT DISTINCT ?s WHERE {{ ?s a {kind_of_actor} }}")} if kind_of_actor else None
     found: dict[tuple[str, str], Pair] = {}
-    for row in db.query(f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ {where} ?arg cdo:madeBy ?maker .
-            {KIND_VALUES}
-            ?arg ?p ?other . }} GROUP BY ?maker ?other ?kind"""):
-        maker, other = row["maker"].value, row["other"].value
+    counts = _counted(event) if event else kept()
+    for (maker, other, k), n in (counts if counts is not None else _counted(None)).items():
         if kind is not None and (maker not in kind or other not in kind):
             continue
         a, b = sorted((maker, other))
-        found.setdefault((a, b), Pair(a, b)).counts[row["kind"].value] += int(row["n"].value)
+        found.setdefault((a, b), Pair(a, b)).counts[k] += n
     return sorted(found.values(), key=lambda p: (p.a, p.b))
+
+
+def _counted(event: str | None) -> tallies.Tallies:
+    """Count by the engine: {(maker, listed actor, kind): arguments}, in one event or all."""
+    where = f"?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
+    return tallies.Tallies({(r["maker"].value, r["other"].value, r["kind"].value): int(r["n"].value)
+                            for r in db.query(f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
+                                {where} ?arg cdo:madeBy ?maker . {KIND_VALUES} ?arg ?p ?other .
+                            }} GROUP BY ?maker ?other ?kind""")})
+
+
+def kept() -> tallies.Tallies | None:
+    """The tallies the build kept with the generation being served (kg/tallies.py), or None (a remote
+    store, or a generation made before they were kept): then the engine counts."""
+    gen = db.current_generation()
+    return _read(str(gen)) if gen is not None else None
+
+
+@lru_cache(maxsize=2)
+def _read(generation: str) -> tallies.Tallies | None:
+    return tallies.read(generation)  # a published generation never changes: its path is key enough
+
+
+@lru_cache(maxsize=2)
+def _by_actor(generation: str) -> dict[str, dict[str, dict[str, int]]]:
+    """actor → other actor → kind → arguments, both directions added (what counts_with answers)."""
+    out: dict[str, dict[str, dict[str, int]]] = {}
+    for (maker, other, kind), n in (_read(generation) or {}).items():
+        if maker == other:
+            continue
+        for a, b in ((maker, other), (other, maker)):
+            out.setdefault(a, {}).setdefault(b, dict.fromkeys(KINDS, 0))[kind] += n
+    return out
 
 
 def counts_with(actor: str) -> dict[str, dict[str, int]]:
     """For one actor, {other actor: {kind: number of arguments}}: the same counts as its pairs in pairs().
 
-    Asked of the store for this actor alone: one index lookup per argument it made or was listed on
-    (13-24 ms for a state at 1,000 reports), where pairs() reads every argument of the store (1.1 s there).
+    From the generation's tallies (indexed by actor once per generation), or else asked of the store
+    for this actor alone: one index lookup per argument it made or was listed on (13-24 ms for a
+    state at 1,000 reports).
     The arguments are counted without reading their IRIs; VALUES stays outside the UNION (inside it,
     Oxigraph's plan took 30 times as long)."""
+    if kept() is not None:
+        return {other: dict(c) for other, c in _by_actor(str(db.current_generation())).get(actor, {}).items()}
     n = ox.NamedNode(actor)
     found: dict[str, dict[str, int]] = {}
     for row in db.query(f"""SELECT ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
