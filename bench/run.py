@@ -232,16 +232,11 @@ def bench(n: int, work: Path, rdflib_max: int, sources: list[Path], runs: int = 
         t = time.perf_counter()
         list(st.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True))
         scan.append(time.perf_counter() - t)
-    local = []
-    for _ in range(200):  # the engine alone, as /sparql would answer it: query and JSON results
-        t = time.perf_counter()
-        st.query(PREFIXES + LOOKUP, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
-        local.append(time.perf_counter() - t)
-    progress(n, f"full scan {statistics.median(scan) * 1000:.0f} ms, lookup in process {pct(local, .5) * 1000:.1f} ms")
+    progress(n, f"full scan {statistics.median(scan) * 1000:.0f} ms")
     export_s, exported, export_bytes = timed_export(st, export_seconds, current_path(store))
     progress(n, f"Turtle export {exported / export_s:,.0f} triples/s")
     result = dict(n=n, build_s=build_s, peak_mib=peak_kib / 1024, add_s=add_s, quads=quads, oxq=oxq,
-                  scan_s=statistics.median(scan), lookup_local=local,
+                  scan_s=statistics.median(scan),
                   export_s=export_s, exported=exported, export_mb=export_bytes / 1e6)
     if n <= rdflib_max:
         nq = io.BytesIO()
@@ -270,26 +265,49 @@ def bench(n: int, work: Path, rdflib_max: int, sources: list[Path], runs: int = 
             urllib.request.urlopen(base + path, timeout=30).read()
             cold.append(time.perf_counter() - t)
         lat, rps, errors = load_test(base, pages)
-        over_http = []
-        lookup = "/sparql?query=" + urllib.parse.quote(LOOKUP)
-        for _ in range(200):  # one client, one entity lookup at a time: what the endpoint adds to the engine
-            t = time.perf_counter()
-            urllib.request.urlopen(urllib.request.Request(base + lookup, headers={"Accept": "application/sparql-results+json"}),
-                                   timeout=30).read()
-            over_http.append(time.perf_counter() - t)
+        over_http, kept_alive, local = lookups(base, store)
         q = urllib.parse.quote("SELECT ?s WHERE { ?s a cdo:State } LIMIT 10")
         slat, srps, serr = load_test(base, [f"/sparql?query={q}"])
         progress(n, f"first visits p50 {pct(cold, .5) * 1000:.0f} / p95 {pct(cold, .95) * 1000:.0f} ms, "
-                    f"lookup over HTTP {pct(over_http, .5) * 1000:.1f} ms")
+                    f"lookup over HTTP {pct(over_http, .5) * 1000:.1f} ms (kept alive {pct(kept_alive, .5) * 1000:.1f}), "
+                    f"in process {pct(local, .5) * 1000:.1f} ms")
         result.update(cold_p50=pct(cold, .5), cold_p95=pct(cold, .95), pages=len(pages),
                       page_p50=pct(lat, .5), page_p95=pct(lat, .95), page_rps=rps, page_err=errors,
                       sparql_p50=pct(slat, .5), sparql_p95=pct(slat, .95), sparql_rps=srps, sparql_err=serr,
-                      lookup_http=over_http,
+                      lookup_http=over_http, lookup_kept_alive=kept_alive, lookup_local=local,
                       serve_rss_mib=rss_kib(server.pid) / 1024)
     finally:
         server.terminate()
         server.wait(10)
     return result
+
+
+def lookups(base: str, store: Path, n: int = 200) -> tuple[list[float], list[float], list[float]]:
+    """Time one entity lookup through /sparql with a new connection each time, over one kept-alive
+    connection, and by the engine in this process (query and JSON results, as a worker answers it),
+    taking turns, so that all three see the same machine: measured apart, minutes apart, the
+    difference of two noisy figures had said 7.5 ms."""
+    import http.client
+    lookup = "/sparql?query=" + urllib.parse.quote(LOOKUP)
+    headers = {"Accept": "application/sparql-results+json"}
+    st = ox.Store.read_only(str(current_path(store)))
+    conn = http.client.HTTPConnection(urllib.parse.urlsplit(base).netloc, timeout=30)
+    fresh, alive, local = [], [], []
+    for i in range(n + 10):  # the first rounds warm caches and workers
+        t = time.perf_counter()
+        urllib.request.urlopen(urllib.request.Request(base + lookup, headers=headers), timeout=30).read()
+        t1 = time.perf_counter()
+        conn.request("GET", lookup, headers=headers)
+        conn.getresponse().read()
+        t2 = time.perf_counter()
+        st.query(PREFIXES + LOOKUP, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.JSON)
+        t3 = time.perf_counter()
+        if i >= 10:
+            fresh.append(t1 - t)
+            alive.append(t2 - t1)
+            local.append(t3 - t2)
+    conn.close()
+    return fresh, alive, local
 
 
 def machine() -> str:
@@ -319,13 +337,15 @@ def report(results: list[dict]) -> str:
     for r in results:
         worst = max(pct(t, .5) for name, t in r["oxq"].items() if not name.startswith("entity-page"))
         overhead = (pct(r["lookup_http"], .5) - pct(r["lookup_local"], .5)) * 1000
+        alive = (pct(r["lookup_kept_alive"], .5) - pct(r["lookup_local"], .5)) * 1000
         lines += ["", f"## Goals of issue #10 at {r['n']} reports", "",
                   "| goal | measured | met |", "| --- | --- | --- |",
                   f"| full build ≥ 8 reports/s | {r['n'] / r['build_s']:.1f} reports/s ({r['build_s']:.0f} s) | {_met(r['n'] / r['build_s'] >= 8)} |",
                   f"| add one report ≤ 1 s | {r['add_s']:.1f} s | {_met(r['add_s'] <= 1)} |",
                   f"| build peak RSS ≤ 700 MiB | {r['peak_mib']:.0f} MiB | {_met(r['peak_mib'] <= 700)} |",
-                  f"| /sparql over the engine ≤ 3 ms (one-entity lookup, p50) | {overhead:.1f} ms ({pct(r['lookup_http'], .5) * 1000:.1f} over HTTP, "
-                  f"{pct(r['lookup_local'], .5) * 1000:.1f} in process) | {_met(overhead <= 3)} |",
+                  f"| /sparql over the engine ≤ 3 ms (one-entity lookup, p50) | {overhead:.1f} ms with a new connection, "
+                  f"{alive:.1f} ms kept alive ({pct(r['lookup_http'], .5) * 1000:.1f} and {pct(r['lookup_kept_alive'], .5) * 1000:.1f} "
+                  f"over HTTP, {pct(r['lookup_local'], .5) * 1000:.1f} in process, taking turns) | {_met(overhead <= 3)} |",
                   f"| every canned query ≤ half a full scan | slowest {worst * 1000:.0f} ms, full scan {r['scan_s'] * 1000:.0f} ms | {_met(worst <= r['scan_s'] / 2)} |",
                   f"| first-visit state page p95 ≤ 20 ms | {r['cold_p95'] * 1000:.0f} ms | {_met(r['cold_p95'] <= 0.02)} |",
                   f"| Turtle export ≥ 250k triples/s | {r['exported'] / r['export_s']:,.0f} | {_met(r['exported'] / r['export_s'] >= 250_000)} |"]
@@ -368,6 +388,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="times each canned query runs")
     ap.add_argument("--export-seconds", type=float, default=0, help="stop the Turtle export after this long (0: whole)")
     args = ap.parse_args()
+    # As an installed package has them: where PYTHONDONTWRITEBYTECODE is set, every `kg` process the
+    # benchmark starts would otherwise compile the package's sources again (0.1 s of adding a report).
+    import compileall
+    for package in ("kg", "web", "bench"):
+        compileall.compile_dir(ROOT / package, quiet=1)
     sources = sorted(args.reports.glob("*.txt"))
     results = []
     with tempfile.TemporaryDirectory() as tmp:
