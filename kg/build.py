@@ -251,12 +251,16 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
 def _keep_tallies(base: Path | None, gen: NewGeneration, dropped: list[str], built: list[Converted]) -> None:
     """Write the new generation's alignment tallies: the previous ones, less the graphs it drops or
     replaces (asked of the previous generation graph by graph), plus the converted reports' own."""
-    before = tallies.read(base) if base is not None else tallies.Tallies()
-    if before is None:  # the previous generation kept none (an older version made it): count once
-        tallies.write(gen.tmp, tallies.of_store(gen.store))
+    kept = tallies.Kept.read(base) if base is not None else tallies.Kept()
+    if kept is None:  # the previous generation kept none (an older version made it): count once
+        tallies.Kept.of(tallies.of_store(gen.store)).write(gen.tmp)
         return
     old = ox.Store.read_only(str(base)) if dropped else None
-    tallies.write(gen.tmp, tallies.updated(before, [tallies.of_store(old, g) for g in dropped], [r.tallies for r in built]))
+    for g in dropped:
+        kept.add(tallies.of_store(old, g), -1)
+    for r in built:
+        kept.add(r.tallies)
+    kept.write(gen.tmp)
 
 
 def _listing_after(before: Listing, dropped: Iterable[str], written: Iterable[Converted], reference: str) -> Listing:

@@ -12,8 +12,12 @@ report graph only (its IRI is its meeting's; tests/test_tallies.py holds them eq
 
 from __future__ import annotations
 
+import base64
 import json
+from array import array
+from bisect import bisect_left
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 from . import constants as C
@@ -57,41 +61,83 @@ def of_store(store, graph: str | None = None) -> Tallies:
 
 
 KINDS = ("agree", "disagree", "mixed")
+_ACTOR_BITS, _KIND_BITS = 20, 2  # a key packs (maker, listed actor, kind): up to a million actors
+
+
+class Kept:
+    """The tallies as a generation keeps them: each actor's IRI once, then the packed keys (maker,
+    listed actor, kind) in ascending order with their counts, as machine arrays.
+
+    A build reads, changes by a few hundred counts and writes them again, all in C but a binary
+    search per count changed: as a dictionary the same took 0.1 s at 1,000 reports and 0.25 s at
+    10,000 (reading and writing 37,000 and 106,000 counts)."""
+
+    def __init__(self, actors: list[str] | None = None, keys: array | None = None, counts: array | None = None):
+        self.actors = actors or []
+        self.index = {a: i for i, a in enumerate(self.actors)}
+        self.keys = keys if keys is not None else array("Q")
+        self.counts = counts if counts is not None else array("q")
+
+    @classmethod
+    def of(cls, tallies: Tallies) -> Kept:
+        kept = cls()
+        kept.add(tallies)
+        return kept
+
+    @classmethod
+    def read(cls, folder: Path) -> Kept | None:
+        """Return what the generation *folder* keeps, or None (nothing kept, or damaged)."""
+        try:
+            data = json.loads((Path(folder) / FILE).read_text(encoding="utf-8"))
+            actors = data["actors"]
+            keys, counts = array("Q"), array("q")
+            keys.frombytes(base64.b64decode(data["keys"], validate=True))
+            counts.frombytes(base64.b64decode(data["counts"], validate=True))
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            return None
+        n, mask = len(actors), (1 << _ACTOR_BITS) - 1
+        if (not isinstance(actors, list) or not all(isinstance(a, str) for a in actors) or len(keys) != len(counts)
+                or any(k >> (_ACTOR_BITS + _KIND_BITS) >= n or (k >> _KIND_BITS) & mask >= n or k & 3 > 2 for k in keys)
+                or any(a >= b for a, b in pairwise(keys)) or any(c <= 0 for c in counts)):
+            return None
+        return cls(actors, keys, counts)
+
+    def write(self, folder: Path) -> None:
+        """Keep these tallies in the unpublished generation *folder*."""
+        data = {"actors": self.actors, "keys": base64.b64encode(self.keys.tobytes()).decode("ascii"),
+                "counts": base64.b64encode(self.counts.tobytes()).decode("ascii")}
+        (Path(folder) / FILE).write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
+
+    def _key(self, maker: str, other: str, kind: str) -> int:
+        ids = []
+        for actor in (maker, other):
+            if actor not in self.index:
+                self.index[actor] = len(self.actors)
+                self.actors.append(actor)
+            ids.append(self.index[actor])
+        return (ids[0] << (_ACTOR_BITS + _KIND_BITS)) | (ids[1] << _KIND_BITS) | KINDS.index(kind)
+
+    def add(self, tallies: Tallies, sign: int = 1) -> None:
+        """Add (or with sign -1, take away) *tallies*; a count that falls to nothing is dropped."""
+        for (maker, other, kind), n in tallies.items():
+            key = self._key(maker, other, kind)
+            i = bisect_left(self.keys, key)
+            if i < len(self.keys) and self.keys[i] == key:
+                self.counts[i] += sign * n
+                if self.counts[i] <= 0:
+                    del self.keys[i], self.counts[i]
+            elif sign > 0 and n > 0:
+                self.keys.insert(i, key)
+                self.counts.insert(i, n)
+
+    def tallies(self) -> Tallies:
+        """Return the counts by (maker IRI, listed actor IRI, kind)."""
+        mask, actors = (1 << _ACTOR_BITS) - 1, self.actors
+        return Counter({(actors[k >> (_ACTOR_BITS + _KIND_BITS)], actors[(k >> _KIND_BITS) & mask], KINDS[k & 3]): n
+                        for k, n in zip(self.keys, self.counts)})
 
 
 def read(folder: Path) -> Tallies | None:
     """Return the tallies kept in the generation *folder*, or None (none kept, or damaged)."""
-    try:
-        data = json.loads((Path(folder) / FILE).read_text(encoding="utf-8"))
-        actors, flat = data["actors"], data["counts"]
-        if len(flat) % 4 or not all(isinstance(a, str) for a in actors) or not all(type(x) is int for x in flat):
-            return None
-        return Counter({(actors[flat[i]], actors[flat[i + 1]], KINDS[flat[i + 2]]): flat[i + 3]
-                        for i in range(0, len(flat), 4)})
-    except (OSError, ValueError, TypeError, KeyError, IndexError):
-        return None
-
-
-def write(folder: Path, tallies: Tallies) -> None:
-    """Keep *tallies* in the unpublished generation *folder*: the actors' IRIs once, then four numbers a
-    count (maker, listed actor, kind, arguments): 2 MB at 10,000 reports, where rows of IRIs took 10 MB
-    and 0.3 s to read."""
-    actors = sorted({a for m, o, _ in tallies for a in (m, o)})
-    at = {a: i for i, a in enumerate(actors)}
-    kind = {k: i for i, k in enumerate(KINDS)}
-    flat: list[int] = []
-    for (m, o, k), n in sorted(tallies.items()):
-        if n > 0:
-            flat += (at[m], at[o], kind[k], n)
-    (Path(folder) / FILE).write_text(json.dumps({"actors": actors, "counts": flat}, separators=(",", ":")),
-                                     encoding="utf-8")
-
-
-def updated(before: Tallies, dropped: list[Tallies], added: list[Tallies]) -> Tallies:
-    """Return *before* less the *dropped* graphs' tallies plus the *added* graphs'."""
-    out = Counter(before)
-    for t in dropped:
-        out.subtract(t)
-    for t in added:
-        out.update(t)
-    return Counter({k: n for k, n in out.items() if n > 0})
+    kept = Kept.read(folder)
+    return kept.tallies() if kept is not None else None

@@ -3,6 +3,8 @@ replacements, --prune and kg remove; the web's pairs and per-state counts read t
 
 from __future__ import annotations
 
+import json
+
 import pyoxigraph as ox
 import pytest
 
@@ -50,7 +52,7 @@ def test_a_generation_without_tallies_is_counted_once_by_the_store(tmp_path):
     assert build([src], root).published
     kept, counted = _both(root)
     assert kept == counted
-    (current_path(root) / tallies.FILE).write_text('{"actors": ["a"], "counts": [0, 0, 1]}', encoding="utf-8")
+    (current_path(root) / tallies.FILE).write_text('{"actors": ["a"], "keys": "", "counts": "AQ=="}', encoding="utf-8")
     assert tallies.read(current_path(root)) is None
 
 
@@ -90,15 +92,57 @@ def test_one_reports_tallies_count_each_argument_once():
     assert tallies.of_triples(triples) == {(str(me), str(you), "agree"): 2, (str(me), str(them), "mixed"): 1}
 
 
-@pytest.mark.parametrize("kept", ["not json", "[1, 2]", '{"actors": ["m", "o"], "counts": [0, 1, 0, "2"]}',
-                                  '{"actors": ["m", "o"], "counts": [0, 1, 7, 2]}', '{"actors": ["m"], "counts": [0, 1, 0, 2]}',
-                                  '{"actors": [1, 2], "counts": [0, 1, 0, 2]}', '{"counts": []}'])
+def _damaged():
+    import base64
+    from array import array
+
+    def b64(kind, values):
+        return base64.b64encode(array(kind, values).tobytes()).decode()
+    def kept(actors, keys, counts):
+        return json.dumps({"actors": actors, "keys": b64("Q", keys), "counts": b64("q", counts)})
+    one = (0 << 22) | (1 << 2) | 0  # maker 0, listed actor 1, agree
+    return ["not json", "[1, 2]", '{"counts": []}',
+            kept(["m", "o"], [one], [1, 2]),  # lengths differ
+            kept(["m"], [one], [2]),  # no actor 1
+            kept(["m", "o"], [one | 3], [2]),  # no kind 3
+            kept(["m", "o"], [one, one], [2, 2]),  # a key repeated
+            kept(["m", "o"], [one], [0]),  # nothing counted
+            '{"actors": ["m", "o"], "keys": "not base64!", "counts": ""}',
+            kept([1, 2], [], [])]
+
+
+@pytest.mark.parametrize("kept", _damaged())
 def test_damaged_tallies_are_not_trusted(tmp_path, kept):
     (tmp_path / tallies.FILE).write_text(kept, encoding="utf-8")
     assert tallies.read(tmp_path) is None
 
 
+def test_kept_tallies_change_as_counters_do(tmp_path):
+    """Random additions and removals of report tallies, kept packed and as a plain Counter."""
+    import random
+    rng = random.Random(5)
+    actors = [f"https://example.org/{i}" for i in range(12)]
+    kept, reference = tallies.Kept(), tallies.Tallies()
+    added = []
+    for step in range(400):
+        if added and rng.random() < 0.4:
+            t = added.pop(rng.randrange(len(added)))
+            kept.add(t, -1)
+            reference.subtract(t)
+        else:
+            t = tallies.Tallies({(rng.choice(actors), rng.choice(actors), rng.choice(tallies.KINDS)): rng.randint(1, 3)
+                                 for _ in range(rng.randint(1, 6))})
+            added.append(t)
+            kept.add(t)
+            reference.update(t)
+        if step % 50 == 0:
+            kept.write(tmp_path)
+            kept = tallies.Kept.read(tmp_path)
+        assert kept.tallies() == +reference
+    assert list(kept.keys) == sorted(kept.keys)
+
+
 def test_tallies_read_back_as_written(tmp_path):
     kept = tallies.Tallies({("m", "o", "agree"): 2, ("o", "m", "mixed"): 1, ("m", "x", "disagree"): 5})
-    tallies.write(tmp_path, kept)
+    tallies.Kept.of(kept).write(tmp_path)
     assert tallies.read(tmp_path) == kept
