@@ -116,3 +116,18 @@ def test_the_byte_cap_hands_over_to_collect(store):
 def test_an_evaluation_error_in_the_engine_writer_is_reported_not_raised(store):
     status, message = answer(store, Request("SELECT * WHERE { BIND(<not a valid iri> AS ?x) }", {"SELECT": "json"}), 10, 1 << 20)
     assert status == "refused"
+
+
+def test_rows_are_counted_without_parsing_when_the_braces_say_enough(store, monkeypatch):
+    from web import results
+    wide = "SELECT ?s ?text ?label WHERE { ?s <https://example.org/text> ?text ; <https://example.org/label> ?label }"
+    body = native(run(store, wide), "json", 10_000, 16 << 20)
+    rows = len(json.loads(body)["results"]["bindings"])
+    cap = body.count(b"{")  # past three bytes a row, within the braces' count
+    assert len(body) > 3 * cap
+    parsed = []
+    real = results.json.loads
+    monkeypatch.setattr(results.json, "loads", lambda b: parsed.append(1) or real(b))
+    assert native(run(store, wide), "json", cap, 16 << 20) == body and parsed == []
+    assert native(run(store, wide), "json", rows, 16 << 20) == body and parsed == [1]  # counted exactly
+    assert native(run(store, wide), "json", rows - 1, 16 << 20) is None

@@ -128,7 +128,9 @@ def _rows_within(body: bytes, fmt: str, cap: int) -> bool:
     if len(body) <= cap * _NATIVE[fmt][1]:
         return True
     if fmt == "json":
-        return len(json.loads(body)["results"]["bindings"]) <= cap
+        # Each row opens one brace, and the head and results three more; braces in values only add
+        # to the count. Parsing the answer to count its rows cost 0.5 ms at 70 KB.
+        return body.count(b"{") - 3 <= cap or len(json.loads(body)["results"]["bindings"]) <= cap
     if fmt == "xml":
         return body.count(b"<result>") <= cap  # '<' inside a value is written &lt;
     return body.count(b"\n") - 1 <= cap  # an upper bound: a CSV value may hold a newline
