@@ -5,6 +5,7 @@ Layout of a store folder:
     gen-000006, gen-000007    the previous generation is kept for readers still holding it
     gen-000007/turtle/        each of its graphs as gzipped Turtle, for the export (kg/dumps.py)
     gen-000007/reports.json   its reports' hashes, file names and meetings, for the next build (Listing)
+    gen-000007/alignment.json its alignment tallies, for the alignment and state pages (kg/tallies.py)
     build.lock                held (flock) by the one build allowed at a time
     file-hashes.json          the last build's report hashes by size, time and inode (kg/hashes.py; a cache)
     tmp-gen-000008            a build in progress; left over only if a build was killed, and removed by the next

@@ -121,26 +121,47 @@ def _listings(root):
     return Listing.of_generation(gen), Listing.of_store(ox.Store.read_only(str(gen)))
 
 
-def test_the_listing_a_build_writes_says_what_its_store_says(tmp_path):
+def _tallies(root):
+    """The current generation's alignment tallies as kept by the build, and as its store counts them."""
+    import pyoxigraph as ox
+
+    from kg import tallies
+    from kg.store import current_path
+    gen = current_path(root)
+    kept = tallies.read(gen)
+    assert kept is not None, "the build kept no tallies"
+    return kept, tallies.of_store(ox.Store.read_only(str(gen)))
+
+
+def test_what_a_build_keeps_beside_the_store_says_what_the_store_says(tmp_path):
+    """The listing (reports.json) and the alignment tallies (alignment.json) through every kind of change."""
     from kg.build import remove
     src, root = _corpus(tmp_path), tmp_path / "store"
     files = sorted(src.iterdir())
-    steps = [lambda: None,
-             lambda: files[0].write_text(files[0].read_text(encoding="utf-8").replace("131 words", "137 words"),
-                                         encoding="utf-8"),  # the same graph, other bytes
-             lambda: files[1].rename(src / "renamed.txt"),  # the same graph under another file name
-             lambda: files[2].write_text(files[2].read_text(encoding="utf-8").replace("6 Dec 2024", "9 Dec 2024"),
-                                         encoding="utf-8")]  # another meeting: its graph replaces the old one
-    for step in steps:
+
+    def edit(f, old, new):
+        return lambda: f.write_text(f.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    steps = [(lambda: None, 3),
+             (edit(files[0], "131 words", "137 words"), 3),  # the same graph, other bytes
+             (edit(files[0], "Kenya", "Ghana"), 3),  # the same graph, other actors
+             (lambda: files[1].rename(src / "renamed.txt"), 3),  # the same meeting under another file name
+             (edit(files[2], "6 Dec 2024", "9 Dec 2024"), 3),  # another meeting: its graph replaces the old one
+             (lambda: (src / "renamed.txt").unlink(), 2)]  # pruned
+    for step, reports in steps:
         step()
         result = build([src], root, prune=True)
         assert result.published, [r.error for r in result.rejected]
         written, stored = _listings(root)
-        assert written == stored and len(written.reports) == 3 and len(written.meetings) == 3
+        assert written == stored and len(written.reports) == reports and len(written.meetings) == reports
         assert written.reference is not None
-    assert remove(["renamed.txt"], root)
+        kept, counted = _tallies(root)
+        assert kept == counted and sum(kept.values()) > 0
+    assert remove([files[0].name], root)
     written, stored = _listings(root)
-    assert written == stored and len(written.reports) == 2
+    assert written == stored and len(written.reports) == 1
+    assert _tallies(root)[0] == _tallies(root)[1]
+    assert remove([files[2].name], root)
+    assert _listings(root)[0].reports == {} and _tallies(root) == ({}, {})
 
 
 def test_adding_a_report_reads_the_listing_not_the_store(tmp_path, monkeypatch):

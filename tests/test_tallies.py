@@ -1,46 +1,18 @@
-"""Alignment tallies kept per generation (kg/tallies.py) equal what the store counts, through builds,
-replacements, --prune and kg remove; the web's pairs and per-state counts read them the same."""
+"""Alignment tallies kept per generation (kg/tallies.py): equal to what the store counts (through every kind
+of change: tests/test_add_one.py), read the same by the web's pairs and per-state counts, damage refused."""
 
 from __future__ import annotations
 
 import json
 
-import pyoxigraph as ox
 import pytest
 
 from kg import tallies
-from kg.build import build, remove
+from kg.build import build
 from kg.store import current_path
 
 from .conftest import SAMPLE
-from .test_add_one import _corpus
-
-
-def _both(root):
-    gen = current_path(root)
-    kept = tallies.read(gen)
-    assert kept is not None, "the build kept no tallies"
-    return kept, tallies.of_store(ox.Store.read_only(str(gen)))
-
-
-def test_kept_tallies_equal_the_stores_counts_through_changes(tmp_path):
-    src, root = _corpus(tmp_path), tmp_path / "store"
-    files = sorted(src.iterdir())
-    steps = [lambda: None,
-             lambda: files[0].write_text(files[0].read_text(encoding="utf-8").replace("Kenya", "Ghana"),
-                                         encoding="utf-8"),  # the same graph, other actors
-             lambda: files[1].rename(src / "renamed.txt"),  # dropped under one name, added under another
-             lambda: files[2].unlink()]  # pruned
-    for step in steps:
-        step()
-        assert build([src], root, prune=True).published
-        kept, counted = _both(root)
-        assert kept == counted and sum(kept.values()) > 0
-    assert remove(["renamed.txt"], root)
-    kept, counted = _both(root)
-    assert kept == counted and sum(kept.values()) > 0
-    assert remove([files[0].name], root)
-    assert _both(root) == (tallies.Tallies(), tallies.Tallies())
+from .test_add_one import _corpus, _tallies
 
 
 def test_a_generation_without_tallies_is_counted_once_by_the_store(tmp_path):
@@ -50,7 +22,7 @@ def test_a_generation_without_tallies_is_counted_once_by_the_store(tmp_path):
     f = min(src.iterdir())
     f.write_text(f.read_text(encoding="utf-8").replace("Kenya", "Ghana"), encoding="utf-8")
     assert build([src], root).published
-    kept, counted = _both(root)
+    kept, counted = _tallies(root)
     assert kept == counted
     (current_path(root) / tallies.FILE).write_text('{"actors": ["a"], "keys": "", "counts": "AQ=="}', encoding="utf-8")
     assert tallies.read(current_path(root)) is None
