@@ -22,7 +22,7 @@ from .infer import reference_closure, useful
 from .pipeline import Converted, convert
 from .remote import RemoteStore
 from .procs import die_with_parent
-from .store import Listing, NewGeneration, build_lock, current_path
+from .store import Listing, NewGeneration, build_lock, current_path, graph_sizes
 
 CDO_SHA = URIRef(C.ONTOLOGY_NS + "sha256")
 
@@ -153,7 +153,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
         if endpoint is not None:
             listing, base = Listing.of_store(endpoint), endpoint
         else:
-            listing = Listing({}, {}, None) if base is None else Listing.of_generation(base)
+            listing = Listing({}, {}, None, {}) if base is None else Listing.of_generation(base)
         index, meetings, ref_hash = listing.reports, listing.meetings, listing.reference
         names = {f.name for f in files}
         known = set(index.values())
@@ -235,7 +235,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
             for g in stale:
                 writer.drop(g)
             writer.finish()  # lets go of the store: publish() must close it before moving its folder
-            _listing_after(listing, stale, by_graph.values(), digest).write(gen.tmp)
+            _listing_after(listing, stale, by_graph.values(), digest, writer.sizes, gen.store).write(gen.tmp)
             _keep_tallies(base, gen, stale + [g for g in by_graph if g in index], list(by_graph.values()))
             result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
             result.triples = sum(r.asserted + r.inferred for r in result.built)
@@ -263,11 +263,16 @@ def _keep_tallies(base: Path | None, gen: NewGeneration, dropped: list[str], bui
     kept.write(gen.tmp)
 
 
-def _listing_after(before: Listing, dropped: Iterable[str], written: Iterable[Converted], reference: str) -> Listing:
-    """Return the listing of the generation *before* becomes once *dropped* are gone and *written* stored."""
+def _listing_after(before: Listing, dropped: Iterable[str], written: Iterable[Converted], reference: str,
+                   sizes: dict[str, int], store: ox.Store) -> Listing:
+    """Return the listing of the generation *before* becomes once *dropped* are gone and *written* stored
+    (*sizes*: the quads of every graph written, reports and reference graphs; where the previous sizes are
+    not known, the new generation's *store* is counted once)."""
     gone = set(dropped)
+    kept = graph_sizes(store) if before.sizes is None else \
+        {**{g: n for g, n in before.sizes.items() if g not in gone}, **sizes}
     out = Listing({g: v for g, v in before.reports.items() if g not in gone},
-                  {g: k for g, k in before.meetings.items() if g not in gone}, reference)
+                  {g: k for g, k in before.meetings.items() if g not in gone}, reference, kept)
     for r in written:
         out.reports[r.graph_iri] = (r.sha256, Path(r.path).name)
         out.meetings.pop(r.graph_iri, None)
@@ -293,6 +298,7 @@ class _LocalWriter:
         self.pending: list[bytes] = []
         self.size = 0
         self.written = 0
+        self.sizes: dict[str, int] = {}  # quads of each graph written (one N-Triples line each)
 
     def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None) -> None:
         """Replace *graph* by these triples (*turtle*: the same as gzipped Turtle, made here if not given)."""
@@ -302,6 +308,7 @@ class _LocalWriter:
             self.store.remove_graph(node)
         # Each N-Triples line ends in " .\n" (a newline inside a literal is written escaped).
         self.pending.append(ntriples.replace(b" .\n", f" {node} .\n".encode()))
+        self.sizes[graph] = ntriples.count(b"\n")
         self.size += len(ntriples)
         self.written += 1
         if self.size >= self.BATCH_BYTES:
@@ -374,7 +381,7 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
             for g in gone:
                 gen.store.remove_graph(ox.NamedNode(g))
                 Dumps(gen.tmp).drop(g)
-            _listing_after(listing, gone, (), listing.reference).write(gen.tmp)
+            _listing_after(listing, gone, (), listing.reference, {}, gen.store).write(gen.tmp)
             _keep_tallies(base, gen, gone, [])
             gen.publish()
         except BaseException:

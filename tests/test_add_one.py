@@ -115,10 +115,14 @@ def _listings(root):
     """The current generation's listing as written by the build, and as its store says."""
     import pyoxigraph as ox
 
-    from kg.store import Listing, current_path
+    from kg.store import Listing, current_path, graph_sizes
     gen = current_path(root)
     assert (gen / C.REPORTS_LIST).is_file()
-    return Listing.of_generation(gen), Listing.of_store(ox.Store.read_only(str(gen)))
+    written, st = Listing.of_generation(gen), ox.Store.read_only(str(gen))
+    sizes = graph_sizes(st)
+    assert written.sizes == sizes and sum(sizes.values()) == len(st) and len(sizes) == len(written.reports) + 2
+    written.sizes = None  # compared above; the store's listing has none (counting them is what they spare)
+    return written, Listing.of_store(st)
 
 
 def _tallies(root):

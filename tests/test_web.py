@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
 from kg import constants as C
 from web import create_app, db
@@ -333,3 +333,24 @@ def test_static_assets_are_local(client):
     html = client.get("/").get_data(as_text=True)
     assert "http://" not in html.split("<main>")[0] and "https://" not in html.split("<main>")[0]
     assert client.get("/static/style.css").status_code == 200 and client.get("/static/vendor/ui.js").status_code == 200
+
+
+def test_the_void_description_is_made_once_per_generation_from_the_builds_listing(built_store, monkeypatch):
+    from kg import store as S
+    from web import export
+    app = create_app({"STORE": str(built_store[0])})
+    asked = []
+    monkeypatch.setattr(export, "report_index", lambda st: asked.append(1) or S.report_index(st))
+    client = app.test_client()
+    first = client.get("/.well-known/void").data
+    with app.test_request_context():
+        from web import db
+        listed = S.Listing.of_generation(db.current_generation()).reports
+    assert asked == [] and all(name.encode() in first for _, name in listed.values())
+    said = Graph().parse(data=first.decode(), format="turtle")
+    quads = said.value(URIRef(C.DATA_NS + "dataset"), URIRef("http://rdfs.org/ns/void#triples"))
+    assert int(quads) == len(S.open_read_only(built_store[0]))  # from the listing's sizes, not a count
+    made = []
+    real = export._void
+    monkeypatch.setattr(export, "_void", lambda base: made.append(base) or real(base))
+    assert client.get("/.well-known/void").data == first and made == []  # kept for the generation

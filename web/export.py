@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, request, send_file, stream_with_co
 
 from kg import constants as C
 from kg.export import FORMATS, export as dump
-from kg.store import report_index
+from kg.store import Listing, report_index
 
 from . import db
 
@@ -79,28 +79,36 @@ def shapes():
 
 
 def void_description() -> bytes:
-    """Describe the dataset in VoID and DCAT: counts, license, source reports, build time."""
-    st = db.store()
+    """Describe the dataset in VoID and DCAT: counts, license, source reports, build time (once per generation:
+    counting the quads took 7.5 s at 10,000 reports and listing the reports by query 1 s)."""
+    from .browse import cached
     base = request.url_root.rstrip("/")
+    return cached("void " + base, lambda: _void(base))
+
+
+def _void(base: str) -> bytes:
+    st = db.store()
     ds = ox.NamedNode(C.DATA_NS + "dataset")
     V, D, DCT, XSD = ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
                       "http://www.w3.org/2001/XMLSchema#")
     gen = db.current_generation()
     when = datetime.fromtimestamp(gen.stat().st_mtime, timezone.utc) if gen else datetime.now(timezone.utc)
     built = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    listing = Listing.of_generation(gen) if gen else None  # the build's own list: no query over every report
+    quads = sum(listing.sizes.values()) if listing is not None and listing.sizes is not None else len(st)
     triples = [
         (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(V + "Dataset")),
         (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(D + "Dataset")),
         (ds, ox.NamedNode(DCT + "title"), ox.Literal("Knowledge graph of UN cyber diplomacy (DiploAI reports)")),
         (ds, ox.NamedNode(DCT + "license"), ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
         (ds, ox.NamedNode(DCT + "modified"), ox.Literal(built, datatype=ox.NamedNode(XSD + "dateTime"))),
-        (ds, ox.NamedNode(V + "triples"), ox.Literal(str(len(st)), datatype=ox.NamedNode(XSD + "integer"))),
+        (ds, ox.NamedNode(V + "triples"), ox.Literal(str(quads), datatype=ox.NamedNode(XSD + "integer"))),
         (ds, ox.NamedNode(V + "sparqlEndpoint"), ox.NamedNode(base + "/sparql")),
         (ds, ox.NamedNode(V + "dataDump"), ox.NamedNode(base + "/export/graph?format=nquads")),
         (ds, ox.NamedNode(V + "uriSpace"), ox.Literal(C.DATA_NS)),
         (ds, ox.NamedNode(V + "vocabulary"), ox.NamedNode(C.ONTOLOGY_NS)),
     ]
-    for g, (sha, name) in sorted(report_index(st).items()):
+    for g, (sha, name) in sorted((listing.reports if listing is not None else report_index(st)).items()):
         src = ox.NamedNode(g)
         triples += [(ds, ox.NamedNode(DCT + "source"), ox.Literal(name)),
                     (ds, ox.NamedNode(V + "subset"), src),
