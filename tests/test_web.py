@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 
 import pyoxigraph as ox
 import pytest
@@ -354,3 +355,23 @@ def test_the_void_description_is_made_once_per_generation_from_the_builds_listin
     real = export._void
     monkeypatch.setattr(export, "_void", lambda base: made.append(base) or real(base))
     assert client.get("/.well-known/void").data == first and made == []  # kept for the generation
+
+
+def test_an_issue_page_lists_the_positions_its_path_finds(built_store):
+    """The issue page joins positions to the issue's targets found first; the path in one pattern is the reference."""
+    from web import pictures
+    app = create_app({"STORE": str(built_store[0])})
+    with app.test_request_context():
+        from web import db
+        issues = [r["i"].value for r in db.query("SELECT ?i WHERE { ?i a cdo:Issue }")]
+        checked = 0
+        for iri in issues:
+            shown = pictures.issue_view(iri)["positions"]
+            path = f"?p cdo:target ?t . ?t (^cdo:embodiedBy)?/skos:broader* <{iri}> ."
+            total = int(pictures._rows(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {path} {pictures.POSITION} }}")[0]["n"])
+            first = [r["p"] for r in pictures._rows(f"""SELECT DISTINCT ?p ?key WHERE {{ {path} {pictures.POSITION}
+                BIND(CONCAT(STR(?date), " ", STR(?p)) AS ?key) }} ORDER BY DESC(?key) LIMIT {pictures.POSITIONS_PAGE}""")]
+            assert shown["total"] == total and [r["p"] for r in shown["rows"]] == first, iri
+            assert "skos:broader*" in urllib.parse.unquote_plus(shown["query"])  # the reader sees the path
+            checked += total > 0
+    assert checked >= 5 and len(issues) >= 16
