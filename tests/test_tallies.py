@@ -118,3 +118,20 @@ def test_tallies_read_back_as_written(tmp_path):
     kept = tallies.Tallies({("m", "o", "agree"): 2, ("o", "m", "mixed"): 1, ("m", "x", "disagree"): 5})
     tallies.Kept.of(kept).write(tmp_path)
     assert tallies.read(tmp_path) == kept
+
+
+def test_one_events_pairs_are_what_the_plain_query_counts(tmp_path, reports_dir):
+    """A meeting page counts its event's pairs with a UNION (fast); the VALUES form is the reference."""
+    from web import alignment, create_app
+    root = tmp_path / "store"
+    build([reports_dir, SAMPLE], root)
+    app = create_app({"STORE": str(root), "ISOLATE_WORKERS": False})
+    with app.test_request_context():
+        from web import db
+        events = [r["e"].value for r in db.query("SELECT DISTINCT ?e WHERE { ?a cdo:inEvent ?e ; a cdo:Argument }")]
+        assert len(events) == 3
+        for e in events:
+            plain = {(r["maker"].value, r["other"].value, r["kind"].value): int(r["n"].value) for r in db.query(
+                f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ ?arg cdo:inEvent <{e}> .
+                ?arg cdo:madeBy ?maker . {alignment.KIND_VALUES} ?arg ?p ?other . }} GROUP BY ?maker ?other ?kind""")}
+            assert alignment._counted(e) == plain and plain, e

@@ -79,12 +79,20 @@ def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pa
 
 
 def _counted(event: str | None) -> tallies.Tallies:
-    """Count by the engine: {(maker, listed actor, kind): arguments}, in one event or all."""
-    where = f"?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
+    """Count by the engine: {(maker, listed actor, kind): arguments}, in one event or all.
+
+    For one event the three properties are a UNION under the event's arguments: with VALUES, Oxigraph
+    started from every listed actor of the store (16 s for a meeting page at 10,000 reports; 6 ms now)."""
+    if event:
+        text = f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
+            ?arg cdo:inEvent {ox.NamedNode(event)} ; cdo:madeBy ?maker .
+            {{ ?arg cdo:agreeingActor ?other BIND("agree" AS ?kind) }} UNION {{ ?arg cdo:disagreeingActor ?other BIND("disagree" AS ?kind) }}
+            UNION {{ ?arg cdo:mixedActor ?other BIND("mixed" AS ?kind) }} }} GROUP BY ?maker ?other ?kind"""
+    else:
+        text = f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
+            ?arg cdo:madeBy ?maker . {KIND_VALUES} ?arg ?p ?other . }} GROUP BY ?maker ?other ?kind"""
     return tallies.Tallies({(r["maker"].value, r["other"].value, r["kind"].value): int(r["n"].value)
-                            for r in db.query(f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
-                                {where} ?arg cdo:madeBy ?maker . {KIND_VALUES} ?arg ?p ?other .
-                            }} GROUP BY ?maker ?other ?kind""")})
+                            for r in db.query(text)})
 
 
 def kept() -> tallies.Tallies | None:

@@ -90,8 +90,9 @@ def meeting_view(iri: str) -> dict:
     by_point: dict[str, list] = defaultdict(list)
     for a in arguments:
         by_point[a["point"] or "(no discussion point)"].append(a)
+    # The event's nodes first (a subquery): from VALUES ?top, Oxigraph listed every finding of the store (4.5 s at 10,000 reports).
     findings = _rows(f"""SELECT ?f ?kind (SAMPLE(?t) AS ?title) (GROUP_CONCAT(DISTINCT ?pl; separator=", ") AS ?people) WHERE {{
-        ?f cdo:inEvent {e} ; a ?k . VALUES ?top {{ cdo:Agreement cdo:Difference }} ?k rdfs:subClassOf ?top ; rdfs:label ?kind .
+        {{ SELECT ?f ?k WHERE {{ ?f cdo:inEvent {e} ; a ?k }} }} VALUES ?top {{ cdo:Agreement cdo:Difference }} ?k rdfs:subClassOf ?top ; rdfs:label ?kind .
         OPTIONAL {{ ?f cdo:title ?t0 }} OPTIONAL {{ ?f cdo:summary ?s0 }} BIND(COALESCE(?t0, ?s0) AS ?t)
         OPTIONAL {{ ?f cdo:involves ?p . ?p skos:prefLabel|rdfs:label ?pl }} }} GROUP BY ?f ?kind ORDER BY ?kind""")
     found = alignment.pairs(iri)
