@@ -375,3 +375,19 @@ def test_an_issue_page_lists_the_positions_its_path_finds(built_store):
             assert "skos:broader*" in urllib.parse.unquote_plus(shown["query"])  # the reader sees the path
             checked += total > 0
     assert checked >= 5 and len(issues) >= 16
+
+
+def test_the_home_pages_counts_are_what_the_plain_queries_count(built_store):
+    from web import browse
+    app = create_app({"STORE": str(built_store[0])})
+    plain = {"states": """SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?p) AS ?n) WHERE {
+                 ?part cdo:participant ?s . ?s a cdo:State ; skos:prefLabel ?l . OPTIONAL { ?p cdo:positionOf ?s } }
+                 GROUP BY ?s ORDER BY ?label""",
+             "topics": """SELECT ?t (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a cdo:Argument ; cdo:topic ?t .
+                 ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)"""}
+    with app.test_request_context():
+        from web import db
+        for name, ours in (("states", browse.HOME_STATES), ("topics", browse.HOME_TOPICS)):
+            got, want = browse.rows(ours), browse.rows(plain[name])
+            assert got == want and len(want) >= 4, name
+        assert browse.stored_quads() == len(db.store())
