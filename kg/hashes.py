@@ -46,7 +46,7 @@ class FileHashes:
             st = path.stat()
         except OSError:
             return ""
-        # The absolute path as named, not resolved: resolving cost 0.9 s at 10,000 files, and a link
+        # The absolute path as named, not resolved: resolving cost 0.46 s at 10,000 files, and a link
         # pointed elsewhere changes the stamp (stat follows it) all the same.
         key, stamp = os.path.abspath(path), [st.st_size, st.st_mtime_ns, st.st_ino]
         hit = self.known.get(key)

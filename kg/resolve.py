@@ -156,8 +156,8 @@ _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 def _whole_words(name: str, text: str):
     """Yield (start, end) of each occurrence of *name* in *text* not inside a word, left to right without
-    overlaps: what re.finditer gives for (?<![a-z0-9])name(?![a-z0-9]). Finding the text costs nothing
-    to prepare, where compiling ~200 such patterns cost each process ~0.1 s."""
+    overlaps: what re.finditer gives for (?<![a-z0-9])name(?![a-z0-9]). Nothing to prepare, where the
+    270 patterns were compiled in each process (0.03 s) and kept beside the resolver."""
     i = text.find(name)
     while i >= 0:
         j = i + len(name)

@@ -24,11 +24,13 @@ from . import constants as C
 
 FILE = "alignment.json"
 CDO = C.ONTOLOGY_NS
-# What kg/map_arguments.py derives from each argument's lists, by kind (the same table as web/alignment.KIND_VALUES).
+KINDS = ("agree", "disagree", "mixed")
+# What kg/map_arguments.py derives from each argument's lists, by kind: the one table of them.
 KIND_OF = {CDO + "agreeingActor": "agree", CDO + "disagreeingActor": "disagree", CDO + "mixedActor": "mixed"}
+KIND_VALUES = "VALUES (?p ?kind) { " + " ".join(f'(cdo:{p[len(CDO):]} "{k}")' for p, k in KIND_OF.items()) + " }"
 _COUNT = """SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ {graph}
-  VALUES (?p ?kind) {{ (<{a}> "agree") (<{d}> "disagree") (<{m}> "mixed") }}
-  ?arg <{made}> ?maker ; ?p ?other . {close} }} GROUP BY ?maker ?other ?kind"""
+  ?arg cdo:madeBy ?maker . """ + KIND_VALUES.replace("{", "{{").replace("}", "}}") + """ ?arg ?p ?other . {close}
+}} GROUP BY ?maker ?other ?kind"""
 
 Tallies = Counter  # (maker IRI, listed actor IRI, kind) → number of arguments
 
@@ -53,14 +55,11 @@ def of_triples(triples) -> Tallies:
 
 def of_store(store, graph: str | None = None) -> Tallies:
     """Ask *store* (pyoxigraph or remote) for the tallies of one named *graph*, or of all of them."""
-    text = _COUNT.format(graph=f"GRAPH <{graph}> {{" if graph else "", close="}" if graph else "",
-                         a=CDO + "agreeingActor", d=CDO + "disagreeingActor", m=CDO + "mixedActor", made=CDO + "madeBy")
-    kw = {} if graph else {"use_default_graph_as_union": True}
+    text = _COUNT.format(graph=f"GRAPH <{graph}> {{" if graph else "", close="}" if graph else "")
     return Counter({(r["maker"].value, r["other"].value, r["kind"].value): int(r["n"].value)
-                    for r in store.query(text, **kw)})
+                    for r in store.query(text, use_default_graph_as_union=not graph, prefixes={"cdo": CDO})})
 
 
-KINDS = ("agree", "disagree", "mixed")
 _ACTOR_BITS, _KIND_BITS = 20, 2  # a key packs (maker, listed actor, kind): up to a million actors
 
 

@@ -24,9 +24,8 @@ from . import db
 
 SOURCE = ("From the \u201cAgreed with\u201d and \u201cDisagreed with\u201d lists of the arguments in the DiploAI reports: "
           "a pair listed both ways on one argument counts as mixed, and an actor listed on its own argument is left out.")
-KINDS = ("agree", "disagree", "mixed")
-# What the converter derived from each argument's lists, by kind (kg/map_arguments.py).
-KIND_VALUES = 'VALUES (?p ?kind) { (cdo:agreeingActor "agree") (cdo:disagreeingActor "disagree") (cdo:mixedActor "mixed") }'
+# What the converter derived from each argument's lists, by kind (kg/map_arguments.py; one table in kg/tallies.py).
+KINDS, KIND_VALUES = tallies.KINDS, tallies.KIND_VALUES
 
 
 @dataclass
@@ -83,16 +82,13 @@ def _counted(event: str | None) -> tallies.Tallies:
 
     For one event the three properties are a UNION under the event's arguments: with VALUES, Oxigraph
     started from every listed actor of the store (16 s for a meeting page at 10,000 reports; 6 ms now)."""
-    if event:
-        text = f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
-            ?arg cdo:inEvent {ox.NamedNode(event)} ; cdo:madeBy ?maker .
-            {{ ?arg cdo:agreeingActor ?other BIND("agree" AS ?kind) }} UNION {{ ?arg cdo:disagreeingActor ?other BIND("disagree" AS ?kind) }}
-            UNION {{ ?arg cdo:mixedActor ?other BIND("mixed" AS ?kind) }} }} GROUP BY ?maker ?other ?kind"""
-    else:
-        text = f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
-            ?arg cdo:madeBy ?maker . {KIND_VALUES} ?arg ?p ?other . }} GROUP BY ?maker ?other ?kind"""
+    if not event:
+        return tallies.of_store(db.store())
+    listed = " UNION ".join(f'{{ ?arg <{p}> ?other BIND("{k}" AS ?kind) }}' for p, k in tallies.KIND_OF.items())
     return tallies.Tallies({(r["maker"].value, r["other"].value, r["kind"].value): int(r["n"].value)
-                            for r in db.query(text)})
+                            for r in db.query(f"""SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{
+                                ?arg cdo:inEvent {ox.NamedNode(event)} ; cdo:madeBy ?maker . {listed}
+                            }} GROUP BY ?maker ?other ?kind""")})
 
 
 def kept() -> tallies.Tallies | None:

@@ -118,22 +118,13 @@ HOME_TOPICS = """SELECT ?t (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?n) WHERE {
     ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)"""
 
 
-def stored_quads() -> int:
-    """The store's quads: from the build's listing (every graph's size) when it has them; counting them
-    took 12 s at 10,000 reports."""
-    from kg.store import Listing
-    gen = db.current_generation()
-    sizes = Listing.of_generation(gen).sizes if gen is not None else None
-    return sum(sizes.values()) if sizes is not None else len(db.store())
-
-
 def home_data() -> dict:
     figures = rows("""SELECT
       (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?a) AS ?arguments)
       (COUNT(DISTINCT ?pos) AS ?positions) WHERE {
       { ?r a cdo:Report } UNION { ?e a cdo:Event } UNION { ?a a cdo:Argument } UNION { ?pos a cdo:Position } }""")[0]
     figures["states"] = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?p cdo:participant ?s . ?s a cdo:State }")[0]["n"]
-    figures["triples"] = stored_quads()
+    figures["triples"] = db.quads()
     events = rows("""SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) WHERE { ?e a cdo:Event ; rdfs:label ?l ; cdo:date ?d }
                      GROUP BY ?e ORDER BY DESC(?date)""")
     states = rows(HOME_STATES)

@@ -92,6 +92,20 @@ def executor() -> Executor:
         return _state["executor"]
 
 
+def listing():
+    """The build's listing of the generation being served (kg.store.Listing), or None for a remote store."""
+    from kg.store import Listing
+    gen = current_generation()
+    return Listing.of_generation(gen) if gen is not None else None
+
+
+def quads() -> int:
+    """The store's quads: the sum of the listing's graph sizes where it has them (counting every quad
+    took 7.5–12 s at 10,000 reports), else counted."""
+    found = listing()
+    return sum(found.sizes.values()) if found is not None and found.sizes is not None else len(store())
+
+
 def query(sparql: str, **kw):
     """Run one of the app's own queries in process (never user text)."""
     return store().query(sparql, use_default_graph_as_union=True, prefixes=C.PREFIXES, **kw)

@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, request, send_file, stream_with_co
 
 from kg import constants as C
 from kg.export import FORMATS, export as dump
-from kg.store import Listing, report_index
+from kg.store import report_index
 
 from . import db
 
@@ -94,15 +94,14 @@ def _void(base: str) -> bytes:
     gen = db.current_generation()
     when = datetime.fromtimestamp(gen.stat().st_mtime, timezone.utc) if gen else datetime.now(timezone.utc)
     built = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    listing = Listing.of_generation(gen) if gen else None  # the build's own list: no query over every report
-    quads = sum(listing.sizes.values()) if listing is not None and listing.sizes is not None else len(st)
+    listing = db.listing()  # the build's own list: no query over every report
     triples = [
         (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(V + "Dataset")),
         (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(D + "Dataset")),
         (ds, ox.NamedNode(DCT + "title"), ox.Literal("Knowledge graph of UN cyber diplomacy (DiploAI reports)")),
         (ds, ox.NamedNode(DCT + "license"), ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
         (ds, ox.NamedNode(DCT + "modified"), ox.Literal(built, datatype=ox.NamedNode(XSD + "dateTime"))),
-        (ds, ox.NamedNode(V + "triples"), ox.Literal(str(quads), datatype=ox.NamedNode(XSD + "integer"))),
+        (ds, ox.NamedNode(V + "triples"), ox.Literal(str(db.quads()), datatype=ox.NamedNode(XSD + "integer"))),
         (ds, ox.NamedNode(V + "sparqlEndpoint"), ox.NamedNode(base + "/sparql")),
         (ds, ox.NamedNode(V + "dataDump"), ox.NamedNode(base + "/export/graph?format=nquads")),
         (ds, ox.NamedNode(V + "uriSpace"), ox.Literal(C.DATA_NS)),
