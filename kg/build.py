@@ -16,7 +16,7 @@ from rdflib.compare import to_canonical_graph
 
 from . import constants as C
 from . import tallies, vocab
-from .dumps import Dumps, turtle_gz
+from .dumps import Dumps, Entries, Labels, per_graph, turtle_gz
 from .hashes import FileHashes
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
@@ -206,8 +206,8 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                     continue  # remote: written only once the build is known good; local: already failing
                 if writer is None:
                     gen, writer = _open_generation(root, digest, ref_hash)
-                writer.replace(r.graph_iri, r.ntriples, r.turtle)
-                r.ntriples = r.turtle = b""  # written: free it
+                writer.replace(r.graph_iri, r.ntriples, r.turtle, r.entries, r.labels)
+                r.ntriples = r.turtle = r.entries = r.labels = b""  # written: free it
             # A graph this build wrote is never stale: a renamed file (pruned under its old name) can keep its IRI.
             built_names = {Path(r.path).name for r in by_graph.values()}
             stale = [g for g, (sha, name) in index.items()
@@ -294,15 +294,23 @@ class _LocalWriter:
 
     def __init__(self, store: ox.Store, folder: Path):
         self.store = store
-        self.dumps = Dumps(folder)
+        self.dumps, self.entries, self.labels = Dumps(folder), Entries(folder), Labels(folder)
         self.pending: list[bytes] = []
         self.size = 0
         self.written = 0
         self.sizes: dict[str, int] = {}  # quads of each graph written (one N-Triples line each)
 
-    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None) -> None:
-        """Replace *graph* by these triples (*turtle*: the same as gzipped Turtle, made here if not given)."""
+    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
+                labels: bytes | None = None) -> None:
+        """Replace *graph* by these triples (*turtle*: the same as gzipped Turtle, made here if not given;
+        *entries* and *labels*: what a report graph lists for the pages and the search, kg/entries.py;
+        none for the reference graphs)."""
         self.dumps.write(graph, turtle or turtle_gz(ntriples))
+        for files, data in ((self.entries, entries), (self.labels, labels)):
+            if data:
+                files.write(graph, data)
+            else:
+                files.drop(graph)
         node = ox.NamedNode(graph)
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
@@ -316,7 +324,8 @@ class _LocalWriter:
 
     def drop(self, graph: str) -> None:
         self.store.remove_graph(ox.NamedNode(graph))
-        self.dumps.drop(graph)
+        for files in (self.dumps, self.entries, self.labels):
+            files.drop(graph)
 
     def flush(self) -> None:
         """Load what is pending."""
@@ -341,7 +350,8 @@ class _RemoteWriter:
     def __init__(self, remote: RemoteStore):
         self.remote = remote
 
-    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None) -> None:
+    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
+                labels: bytes | None = None) -> None:
         self.remote.replace_graph(graph, ntriples)
 
     def drop(self, graph: str) -> None:
@@ -380,7 +390,8 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
         try:
             for g in gone:
                 gen.store.remove_graph(ox.NamedNode(g))
-                Dumps(gen.tmp).drop(g)
+                for files in per_graph(gen.tmp):
+                    files.drop(g)
             _listing_after(listing, gone, (), listing.reference, {}, gen.store).write(gen.tmp)
             _keep_tallies(base, gen, gone, [])
             gen.publish()

@@ -9,7 +9,8 @@ was loaded into the store, its lines sorted so that each subject's triples are w
 Layout: `gen-000007/turtle/<sha1 of the graph IRI>.ttl.gz`. A new generation hard-links the files of
 the one it copies and replaces a file by writing a new one and renaming it over the link, so no
 published file is ever written to. A graph without a file (a store built before these existed) is
-exported by the engine, as before.
+exported by the engine, as before. The pages' entries of each graph (kg/entries.py) are kept the same
+way in `entries/` (`GraphFiles`).
 """
 
 from __future__ import annotations
@@ -36,37 +37,61 @@ def turtle_gz(ntriples: bytes) -> bytes:
     return gzip.compress(out.getvalue(), compresslevel=1, mtime=0)
 
 
-def file_name(graph: str) -> str:
-    return hashlib.sha1(graph.encode("utf-8")).hexdigest() + ".ttl.gz"
+def file_name(graph: str, suffix: str = ".ttl.gz") -> str:
+    return hashlib.sha1(graph.encode("utf-8")).hexdigest() + suffix
 
 
-class Dumps:
-    """The Turtle files of one generation folder."""
+class GraphFiles:
+    """One file per named graph in a folder of a generation (its Turtle, its entries for the pages)."""
 
-    def __init__(self, generation: Path):
-        self.dir = Path(generation) / C.GRAPH_DUMPS
+    def __init__(self, generation: Path, folder: str = C.GRAPH_DUMPS, suffix: str = ".ttl.gz"):
+        self.dir = Path(generation) / folder
+        self.suffix = suffix
 
     def link_from(self, base: Path) -> None:
         """Start with the files of the generation *base* (hard links: no bytes copied)."""
         self.dir.mkdir(exist_ok=True)
-        source = Path(base) / C.GRAPH_DUMPS
+        source = Path(base) / self.dir.name
         if source.is_dir():
             for f in source.iterdir():
                 os.link(f, self.dir / f.name)
 
     def write(self, graph: str, data: bytes) -> None:
         self.dir.mkdir(exist_ok=True)
-        final = self.dir / file_name(graph)
+        final = self.dir / file_name(graph, self.suffix)
         tmp = final.with_name(final.name + ".tmp")
         tmp.write_bytes(data)
         os.replace(tmp, final)  # replaces the link, never the linked file the published generation reads
 
     def drop(self, graph: str) -> None:
-        (self.dir / file_name(graph)).unlink(missing_ok=True)
+        (self.dir / file_name(graph, self.suffix)).unlink(missing_ok=True)
 
     def path(self, graph: str) -> Path | None:
-        found = self.dir / file_name(graph)
+        found = self.dir / file_name(graph, self.suffix)
         return found if found.is_file() else None
+
+
+class Dumps(GraphFiles):
+    """The Turtle files of one generation folder."""
+
+
+class Entries(GraphFiles):
+    """The page entries of one generation folder (kg/entries.py)."""
+
+    def __init__(self, generation: Path):
+        super().__init__(generation, C.GRAPH_ENTRIES, ".json")
+
+
+class Labels(GraphFiles):
+    """The labels the search reads, of each report graph of one generation folder (kg/entries.labels_of)."""
+
+    def __init__(self, generation: Path):
+        super().__init__(generation, C.GRAPH_LABELS, ".json")
+
+
+def per_graph(generation: Path) -> tuple[GraphFiles, ...]:
+    """Every kind of file a generation keeps per graph: what a new generation links, a build writes and drops."""
+    return Dumps(generation), Entries(generation), Labels(generation)
 
 
 def export_turtle(store: ox.Store, generation: Path, out: IO[bytes], graph: str | None = None) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
+from . import entries as page_entries
 from .infer import InferenceError, entailments
 from .dumps import turtle_gz
 from .iris import is_safe_iri
@@ -31,6 +32,8 @@ class Converted:
     graph_iri: str = ""
     ntriples: bytes = b""
     turtle: bytes = b""  # the same triples as gzipped Turtle (kg/dumps.py), made here in the worker
+    entries: bytes = b""  # what its graph lists for the pages, as JSON (kg/entries.py)
+    labels: bytes = b""  # its IRIs' labels, for the search (kg/entries.py)
     asserted: int = 0
     inferred: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -101,6 +104,8 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
     out.graph_iri = graph_iri(meeting_slug(report))
     out.meeting = _meeting_key(g)
     out.tallies = of_triples(full)
+    out.entries = page_entries.dumps(page_entries.of_triples(full))
+    out.labels = page_entries.labels_of(full)
     out.ntriples = asserted_nt + ntriples(extra)  # entailments never repeat an asserted triple
     out.turtle = turtle_gz(out.ntriples)
     out.asserted, out.inferred = len(g), len(extra)

@@ -4,6 +4,7 @@ Layout of a store folder:
     current -> gen-000007     the published generation (readers open this, read-only)
     gen-000006, gen-000007    the previous generation is kept for readers still holding it
     gen-000007/turtle/        each of its graphs as gzipped Turtle, for the export (kg/dumps.py)
+    gen-000007/entries/       each report graph's positions and arguments, for the pages' lists (kg/entries.py)
     gen-000007/reports.json   its reports' hashes, file names and meetings, for the next build (Listing)
     gen-000007/alignment.json its alignment tallies, for the alignment and state pages (kg/tallies.py)
     build.lock                held (flock) by the one build allowed at a time
@@ -28,7 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import constants as C
-from .dumps import Dumps
+from .dumps import per_graph
 
 REPORTS_QUERY = """
 PREFIX cdo: <%s>
@@ -185,7 +186,8 @@ class NewGeneration:
             # generation's write-ahead log and rewrite its MANIFEST under running readers.
             ox.Store.read_only(str(base)).backup(str(self.tmp))
             self.store = ox.Store(str(self.tmp))
-            Dumps(self.tmp).link_from(base)
+            for files in per_graph(self.tmp):
+                files.link_from(base)
         else:
             self.store = ox.Store(str(self.tmp))
 

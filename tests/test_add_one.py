@@ -11,6 +11,7 @@ import pytest
 from kg import constants as C
 from kg import hashes
 from kg.build import build
+from kg.store import open_read_only
 
 from .conftest import SAMPLE
 
@@ -138,8 +139,11 @@ def _tallies(root):
 
 
 def test_what_a_build_keeps_beside_the_store_says_what_the_store_says(tmp_path):
-    """The listing (reports.json) and the alignment tallies (alignment.json) through every kind of change."""
+    """The listing (reports.json), the alignment tallies (alignment.json), the pages' entries (entries/) and
+    the search's labels (labels/) through every kind of change."""
     from kg.build import remove
+
+    from .test_entries import kept_labels, kept_lists, store_labels, store_lists
     src, root = _corpus(tmp_path), tmp_path / "store"
     files = sorted(src.iterdir())
 
@@ -160,12 +164,18 @@ def test_what_a_build_keeps_beside_the_store_says_what_the_store_says(tmp_path):
         assert written.reference is not None
         kept, counted = _tallies(root)
         assert kept == counted and sum(kept.values()) > 0
+        lists = kept_lists(root)
+        assert lists == store_lists(open_read_only(root)) and len(lists["held"]) > 3
+        assert kept_labels(root) == store_labels(open_read_only(root))
     assert remove([files[0].name], root)
     written, stored = _listings(root)
     assert written == stored and len(written.reports) == 1
     assert _tallies(root)[0] == _tallies(root)[1]
+    assert kept_lists(root) == store_lists(open_read_only(root))
     assert remove([files[2].name], root)
     assert _listings(root)[0].reports == {} and _tallies(root) == ({}, {})
+    assert kept_lists(root) == store_lists(open_read_only(root)) == {k: {} for k in store_lists(open_read_only(root))}
+    assert kept_labels(root) == store_labels(open_read_only(root))
 
 
 def test_adding_a_report_reads_the_listing_not_the_store(tmp_path, monkeypatch):

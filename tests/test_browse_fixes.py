@@ -127,3 +127,32 @@ def test_json_ld_is_compact_with_its_context_and_means_the_same_triples(client):
     b = Graph().parse(data=turtle, format="turtle")
     assert len(a) == len(b) > 5 and set(a) == set(b)
     assert json.loads(client.get("/context.jsonld").data)["@context"] == doc["@context"]
+
+
+def test_every_turn_and_arguments_neighbours_are_what_the_plain_query_finds(built_store, store):
+    """The neighbours are asked with the page's event and order written in; the same as with variables."""
+    import pyoxigraph as ox
+
+    from web import browse, create_app
+
+    from .conftest import rows
+    nodes = rows(store, "SELECT DISTINCT ?x WHERE { ?x a ?k . VALUES ?k { cdo:Intervention cdo:Argument } }")
+    assert len(nodes) > 100
+    app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False})
+    found = 0
+    with app.test_request_context():
+        for r in nodes:
+            node = ox.NamedNode(r["x"])
+            plain = {"prev": None, "next": None}
+            for q in rows(store, f"""SELECT ?o ?other ?n WHERE {{ {node} cdo:order ?o ; cdo:inEvent ?e ; a ?k .
+                    VALUES ?k {{ cdo:Intervention cdo:Argument }} ?other cdo:inEvent ?e ; a ?k ; cdo:order ?n .
+                    FILTER(?n = ?o - 1 || ?n = ?o + 1) }}"""):
+                plain["prev" if int(q["n"]) < int(q["o"]) else "next"] = q["other"]
+            out = [(q.predicate.value, q.object) for q in store.quads_for_pattern(node, None, None, None)]
+            types = [o.value for p, o in out if p == browse.RDF_TYPE]
+            outgoing = {}
+            for p, o in out:
+                outgoing.setdefault(p, []).append(o)
+            assert browse._neighbours(r["x"], types, outgoing) == plain, r["x"]
+            found += plain["prev"] is not None and plain["next"] is not None
+    assert found > 100

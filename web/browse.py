@@ -16,7 +16,7 @@ from kg.export import FORMATS, describe, prefixed_name
 from kg.resolve import norm
 
 from . import alignment as align
-from . import db, pictures, terms
+from . import db, entries, pictures, terms
 from .security import checked_iri, href, page_url
 
 bp = Blueprint("browse", __name__)
@@ -108,14 +108,18 @@ def home():
 
 # Counted in subqueries, then labelled: joined in one pattern, every participation of a state met every
 # position of it (45 s at 10,000 reports, 0.5 s now) and each topic's arguments were typed row by row
-# under its labels (28.7 → 9.5 s). tests/test_web.py holds them to the plain forms.
+# under its labels (28.7 → 9.5 s). tests/test_web.py holds them to the plain forms. A generation with
+# the build's lists (web/entries.py) has these counts already and only labels them.
 HOME_STATES = """SELECT ?s (SAMPLE(?l) AS ?label) (COALESCE(SAMPLE(?c), 0) AS ?n) WHERE {
     { SELECT DISTINCT ?s WHERE { ?part cdo:participant ?s . ?s a cdo:State } } ?s skos:prefLabel ?l .
     OPTIONAL { { SELECT ?s (COUNT(DISTINCT ?p) AS ?c) WHERE { ?p cdo:positionOf ?s } GROUP BY ?s } } }
     GROUP BY ?s ORDER BY ?label"""
 HOME_TOPICS = """SELECT ?t (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?n) WHERE {
     { SELECT ?t (COUNT(DISTINCT ?a) AS ?c) WHERE { ?a cdo:topic ?t . ?a a cdo:Argument } GROUP BY ?t }
-    ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)"""
+    ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n) ?label"""
+HOME_TARGETS = """SELECT ?t (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?p) AS ?n) WHERE {
+    ?p cdo:target ?t . ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n) ?label"""
+HOME_EVENTS = 100  # the newest; a query lists them all
 
 
 def home_data() -> dict:
@@ -123,24 +127,93 @@ def home_data() -> dict:
       (COUNT(DISTINCT ?r) AS ?reports) (COUNT(DISTINCT ?e) AS ?events) (COUNT(DISTINCT ?a) AS ?arguments)
       (COUNT(DISTINCT ?pos) AS ?positions) WHERE {
       { ?r a cdo:Report } UNION { ?e a cdo:Event } UNION { ?a a cdo:Argument } UNION { ?pos a cdo:Position } }""")[0]
-    figures["states"] = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?p cdo:participant ?s . ?s a cdo:State }")[0]["n"]
     figures["triples"] = db.quads()
-    events = rows("""SELECT ?e (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) WHERE { ?e a cdo:Event ; rdfs:label ?l ; cdo:date ?d }
-                     GROUP BY ?e ORDER BY DESC(?date)""")
-    states = rows(HOME_STATES)
-    targets = rows("""SELECT ?t (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?p) AS ?n) WHERE {
-                      ?p cdo:target ?t . ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)""")
+    # Every event's date first, then the newest labelled: Oxigraph sorted them all with their labels (3.5 s at 10,000 reports).
+    dated = sorted(((r["d"], r["e"]) for r in rows("SELECT DISTINCT ?e ?d WHERE { ?e a cdo:Event ; cdo:date ?d }")), reverse=True)
+    newest = [e for _, e in dated[:HOME_EVENTS]]
+    named = {r["e"]: r["l"] for r in rows(f"""SELECT ?e (SAMPLE(?l0) AS ?l) WHERE {{ VALUES ?e {{ {" ".join(str(ox.NamedNode(e)) for e in newest)} }}
+                                                 ?e rdfs:label ?l0 }} GROUP BY ?e""")} if newest else {}
+    events = [{"e": e, "label": named[e], "date": d} for d, e in dated[:HOME_EVENTS] if e in named]
+    every_event = """# Every meeting and event, newest first
+SELECT ?event (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?date) WHERE { ?event a cdo:Event ; rdfs:label ?l ; cdo:date ?d }
+GROUP BY ?event ORDER BY DESC(?date)"""
+    found = entries.lists()
+    if found is None:
+        states, topics, targets = rows(HOME_STATES), rows(HOME_TOPICS), rows(HOME_TARGETS)
+    else:
+        speaking = [r["s"] for r in rows("SELECT DISTINCT ?s WHERE { ?part cdo:participant ?s . ?s a cdo:State }")]
+        figures["states"] = str(len(speaking))
+        states = rows(f"""SELECT ?s (SAMPLE(?l) AS ?label) WHERE {{ VALUES ?s {{ {" ".join(str(ox.NamedNode(s)) for s in speaking)} }}
+                          ?s skos:prefLabel ?l }} GROUP BY ?s ORDER BY ?label""") if speaking else []
+        for r in states:
+            r["n"] = str(found.holder_counts.get(r["s"], 0))
+        topics, targets = _counted(found.topic_counts), _counted(found.target_counts)
+    if "states" not in figures:
+        figures["states"] = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?p cdo:participant ?s . ?s a cdo:State }")[0]["n"]
     groups = rows("""SELECT ?g (SAMPLE(?l) AS ?label) WHERE { ?g a cdo:Group ; skos:prefLabel ?l } GROUP BY ?g ORDER BY ?label""")
-    topics = rows(HOME_TOPICS)
-    return dict(figures=figures, events=events, states=states, targets=targets, groups=groups, topics=topics)
+    return dict(figures=figures, events=events, states=states, targets=targets, groups=groups, topics=topics,
+                all_events=url_for("sparql.page", query=every_event))
+
+
+def _counted(counts: dict[str, int]) -> list[dict]:
+    """{IRI: count} as the home page lists them: those with a preferred label, most counted first, then by label."""
+    named = {r["t"]: r["l"] for r in rows(f"""SELECT ?t (SAMPLE(?l0) AS ?l) WHERE {{
+        VALUES ?t {{ {" ".join(str(ox.NamedNode(t)) for t in counts)} }} ?t skos:prefLabel ?l0 }} GROUP BY ?t""")} if counts else {}
+    found = [{"t": t, "label": named[t], "n": str(n)} for t, n in counts.items() if t in named and n > 0]
+    return sorted(found, key=lambda r: (-int(r["n"]), r["label"]))
+
+
+SEARCH_LABELS = "rdfs:label|skos:prefLabel|skos:altLabel|cdo:iso3166Alpha3"
 
 
 def _search_index() -> list[tuple[str, str, str, str]]:
+    """Every (IRI, label, folded label, folded label without spaces) the search matches, once per generation.
+
+    The report graphs' labels come from the files the build kept beside each (kg/entries.labels_of):
+    asked of the engine, every label of the store took 4.3 s at 1,000 reports (224,000 labels) and
+    about 80 s at 10,000; the reference and ontology graphs are asked (a few thousand)."""
     def make():
-        found = rows("""SELECT DISTINCT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel|skos:altLabel|cdo:iso3166Alpha3 ?l .
-                        FILTER(isIRI(?s)) }""")
-        return [(r["s"], r["l"], norm(r["l"]), norm(r["l"]).replace(" ", "")) for r in found]
+        found = _kept_labels()
+        if found is None:
+            found = {(r["s"], r["l"]) for r in rows(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}")}
+        folded: dict[str, str] = {}
+        out = []
+        for s, lab in found:  # any order: rank_labels orders what matches
+            key = folded.get(lab)
+            if key is None:
+                key = folded[lab] = norm(lab)
+            out.append((s, lab, key, key.replace(" ", "")))
+        return out
     return cached("search", make)
+
+
+def _kept_labels() -> set[tuple[str, str]] | None:
+    """The labels of the served generation: the report graphs' from their files, the others' asked; None where
+    a report graph has no file (a remote store, a generation made by an older version)."""
+    from kg.dumps import Labels
+    from kg.entries import loads_labels
+    gen = db.current_generation()
+    if gen is None:
+        return None
+    listing, files, out = db.listing(), Labels(gen), set()
+    for g in listing.reports:
+        path = files.path(g)
+        try:
+            found = loads_labels(path.read_bytes()) if path is not None else None
+        except OSError:
+            found = None
+        if found is None:
+            return None
+        out.update(found)
+    st = db.store()
+    others = [g for g in st.named_graphs() if g.value not in listing.reports]
+    if next(iter(st.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+        others.append(ox.DefaultGraph())
+    for g in others:
+        found = st.query(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}", default_graph=g,
+                         prefixes=C.PREFIXES)
+        out.update((r["s"].value, r["l"].value) for r in found)
+    return out
 
 
 def rank_labels(text: str) -> list[tuple[str, str]]:
@@ -321,7 +394,7 @@ def build_view(iri: str, out: list[tuple]) -> dict:
     shown_types, implied_types = terms.most_specific(types)
     iris |= {a for _, _, also, _ in folded for a in also}
     iris |= set(outgoing) | set(types) | {r["s"] for r in incoming} | {r["p"] for r in incoming} | {c["p"] for c in counts}
-    neighbours = _neighbours(iri, types)
+    neighbours = _neighbours(iri, types, outgoing)
     iris |= {v for v in neighbours.values() if v}
     labels = labels_for(iris)
     view = {"iri": iri, "label": label(iri), "types": shown_types, "implied_types": implied_types, "definition": definition, "neighbours": neighbours,
@@ -351,20 +424,21 @@ def build_view(iri: str, out: list[tuple]) -> dict:
 
 def _incoming_page(iri: str, counts: list[dict], offset: int, size: int) -> list[dict]:
     """The links to *iri* from *offset* on, sorted by property, then length, then IRI (IRIs that differ in
-    a trailing number sort as numbers: turn 3 before turn 11).
+    a trailing number sort as numbers: turn 3 before turn 11; a blank node first).
 
-    Only the properties the page reaches are sorted (the counts say which): sorting reads each IRI
-    from disk, and a state at 1,000 reports has 2,400 links under 17 properties. The sort key is one
-    string per row, the length zero-padded: ordering on the IRIs themselves read each from disk at
-    every comparison."""
+    Only the properties the page reaches are read (the counts say which), and their subjects are
+    sorted here: Oxigraph's ORDER BY read each key from disk (a topic at 1,000 reports has 18,500
+    arguments and findings under dcterms:subject: 250 ms sorted by the engine, ~60 ms read and sorted
+    in Python)."""
     node, out, start = ox.NamedNode(iri), [], 0
     for c in sorted(counts, key=lambda c: c["p"]):
         n, end = int(c["n"]), start + int(c["n"])
         if end > offset and len(out) < size:
             skip = max(0, offset - start)
-            out += rows(f"""SELECT DISTINCT ?s ?p ?key WHERE {{ ?s {ox.NamedNode(c["p"])} {node} BIND({ox.NamedNode(c["p"])} AS ?p)
-                              BIND(STR(STRLEN(STR(?s))) AS ?n) BIND(CONCAT(SUBSTR("0000000000", STRLEN(?n)), ?n, " ", STR(?s)) AS ?key) }}
-                            ORDER BY ?key LIMIT {min(n - skip, size - len(out))} OFFSET {skip}""")
+            prop = ox.NamedNode(c["p"])
+            subjects = [s[0] for s in db.query(f"SELECT DISTINCT ?s WHERE {{ ?s {prop} {node} }}")]
+            subjects.sort(key=lambda s: (isinstance(s, ox.NamedNode), len(s.value), s.value))
+            out += [{"s": s.value, "p": c["p"]} for s in subjects[skip: skip + min(n - skip, size - len(out))]]
         start = end
     return out
 
@@ -384,17 +458,24 @@ def _shown(iri: str, prop: str, values: list, also: list) -> tuple:
                                                  "query": url_for("sparql.page", query=text)}
 
 
-def _neighbours(iri: str, types: list[str]) -> dict:
-    """The previous and next transcript turn or argument of the same event, by cdo:order."""
-    if not {CDO + "Intervention", CDO + "Argument"} & set(types):
+def _neighbours(iri: str, types: list[str], outgoing: dict[str, list]) -> dict:
+    """The previous and next transcript turn or argument of the same event, by cdo:order.
+
+    Asked with the page's own event, order and kind written in: with them as variables Oxigraph
+    started from every node with an order (0.9 s at 1,000 reports; 3 ms this way)."""
+    kinds = [k for k in (CDO + "Intervention", CDO + "Argument") if k in types]
+    orders = [o for o in outgoing.get(CDO + "order", ()) if isinstance(o, ox.Literal) and o.value.isdigit()]
+    events = [e for e in outgoing.get(CDO + "inEvent", ()) if isinstance(e, ox.NamedNode)]
+    if not kinds or not orders or not events:
         return {}
-    node = ox.NamedNode(iri)
-    found = rows(f"""SELECT ?o ?other ?n WHERE {{ {node} cdo:order ?o ; cdo:inEvent ?e ; a ?k .
-        VALUES ?k {{ cdo:Intervention cdo:Argument }}
-        ?other cdo:inEvent ?e ; a ?k ; cdo:order ?n . FILTER(?n = ?o - 1 || ?n = ?o + 1) }}""")
     out = {"prev": None, "next": None}
-    for r in found:
-        out["prev" if int(r["n"]) < int(r["o"]) else "next"] = r["other"]
+    for kind in kinds:
+        for order in orders:
+            for event in events:
+                n = int(order.value)
+                for r in rows(f"""SELECT ?other ?n WHERE {{ ?other cdo:inEvent {event} ; a {ox.NamedNode(kind)} ; cdo:order ?n .
+                                  FILTER(?n = {n - 1} || ?n = {n + 1}) }}"""):
+                    out["prev" if int(r["n"]) < n else "next"] = r["other"]
     return out
 
 

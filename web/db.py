@@ -74,6 +74,8 @@ def _open_store():
             _state.update(gen=gen, store=ox.Store.read_only(str(gen)))
             if old is not None:
                 old.close()
+            from . import entries
+            entries.warm(gen)
         return _state["store"]
 
 

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import request, url_for
 
-from . import alignment, db
+from . import alignment, db, entries
 from .security import href, page_url
 
 STANCE_AXIS = """OPTIONAL { ?s skos:broader ?axisNode . ?axisNode skos:prefLabel ?axis0 }
@@ -126,28 +126,39 @@ def summary_sentences(e: str) -> list[dict]:
 
 
 POSITIONS_PAGE = 50
+
+
+def _pager(total: int, size: int, param: str) -> dict:
+    """Which page of *total* items (*size* a page) the request asks for, by its *param*, and the links around it."""
+    pages = max(1, -(-total // size))
+    page = min(max(1, request.args.get(param, 1, type=int)), pages)
+    return {"total": total, "page": page, "pages": pages, "prev": page_url(param, page - 1) if page > 1 else None,
+            "next": page_url(param, page + 1) if page < pages else None, "start": (page - 1) * size, "end": page * size}
+
 # What makes a position listable; the page of IRIs and the count use it, the details add labels.
 POSITION = "?p cdo:stance ?s ; cdo:inEvent ?event ; cdo:targetText ?text . ?event cdo:date ?date ."
 
 
-def positions_of(where: str, param: str = "positions", shown: str | None = None) -> dict:
+def positions_of(where: str, param: str = "positions", shown: str | None = None, listed: list[str] | None = None) -> dict:
     """One page of the positions matching *where*, newest first, with their count and the links around it.
 
-    Two steps: the page's positions are chosen by IRI, sorted on one key per row (Oxigraph reads a
-    term from disk at every comparison), and only those are labelled and grouped. Labelling every
-    position first cost 45-65 ms for a state at 1,000 reports and grew with the corpus.
+    *listed*: the same positions in the same order, from the generation's lists (web/entries.py), when
+    it has them: the page takes its count and its 50 from there. Otherwise two steps: the page's
+    positions are chosen by IRI, sorted on one key per row (Oxigraph reads a term from disk at every
+    comparison), and only those are labelled and grouped (for a mechanism's 4,500 positions at 1,000
+    reports the count and the choice take ~0.5 s: a join per position and pattern).
     *param* is the page's query parameter (a group page has two lists); *shown*, the pattern the query
     link shows a reader, where it says the same as *where* more plainly."""
-    total = int(_rows(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {where} {POSITION} }}")[0]["n"])
-    pages = max(1, -(-total // POSITIONS_PAGE))
-    page = min(max(1, request.args.get(param, 1, type=int)), pages)
-    chosen = [r["p"] for r in _rows(f"""SELECT DISTINCT ?p ?key WHERE {{ {where} {POSITION}
-        BIND(CONCAT(STR(?date), " ", STR(?p)) AS ?key) }} ORDER BY DESC(?key)
-        LIMIT {POSITIONS_PAGE} OFFSET {(page - 1) * POSITIONS_PAGE}""")]
-    rows = _position_rows(chosen)
-    return {"rows": rows, "total": total, "page": page, "pages": pages,
-            "prev": page_url(param, page - 1) if page > 1 else None, "next": page_url(param, page + 1) if page < pages else None,
-            "query": url_for("sparql.page", query=_positions_query(shown or where, total))}
+    total = len(listed) if listed is not None else \
+        int(_rows(f"SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {where} {POSITION} }}")[0]["n"])
+    pager = _pager(total, POSITIONS_PAGE, param)
+    if listed is not None:
+        chosen = listed[pager["start"]: pager["end"]]
+    else:
+        chosen = [r["p"] for r in _rows(f"""SELECT DISTINCT ?p ?key WHERE {{ {where} {POSITION}
+            BIND(CONCAT(STR(?date), " ", STR(?p)) AS ?key) }} ORDER BY DESC(?key)
+            LIMIT {POSITIONS_PAGE} OFFSET {pager["start"]}""")]
+    return {"rows": _position_rows(chosen), **pager, "query": url_for("sparql.page", query=_positions_query(shown or where, total))}
 
 
 def _position_rows(chosen: list[str]) -> list[dict]:
@@ -191,7 +202,9 @@ def state_view(iri: str) -> dict:
     relations = [{"other": other, "label": names[other], "href": alignment.pair_url(*sorted((iri, other))), **counts}
                  for other, counts in counted.items()]
     relations.sort(key=lambda r: (-r["agree"], r["label"]))
-    return {"positions": positions_of(f"?p cdo:positionOf {s} ."), "groups": groups, "spoke_for": spoke_for,
+    found = entries.lists()
+    return {"positions": positions_of(f"?p cdo:positionOf {s} .", listed=found.held_by(iri) if found else None),
+            "groups": groups, "spoke_for": spoke_for,
             "relations": relations, "source": alignment.SOURCE}
 
 
@@ -200,13 +213,17 @@ def group_view(iri: str) -> dict:
     # Membership is asserted as org:hasMember in the reference data (org:memberOf is only its inverse).
     members = _rows(f"""SELECT ?m (SAMPLE(?l) AS ?label) WHERE {{ {g} org:hasMember ?m . ?m skos:prefLabel ?l }}
         GROUP BY ?m ORDER BY ?label""")
-    return {"members": members, "on_behalf": positions_of(f"?p cdo:onBehalfOf {g} .", "behalf"),
+    found = entries.lists()
+    every = [r["m"] for r in _rows(f"SELECT DISTINCT ?m WHERE {{ {g} org:hasMember ?m }}")] if found else []
+    return {"members": members,
+            "on_behalf": positions_of(f"?p cdo:onBehalfOf {g} .", "behalf", listed=found.on_behalf_of(iri) if found else None),
             "own": positions_of(f"{g} org:hasMember ?m . ?p cdo:positionOf ?m . FILTER NOT EXISTS {{ ?p cdo:onBehalfOf {g} }}",
-                                "own")}
+                                "own", listed=found.own_of_members(iri, every) if found else None)}
 
 
 def target_view(iri: str) -> dict:
-    return {"positions": positions_of(f"?p cdo:target {_n(iri)} .")}
+    found = entries.lists()
+    return {"positions": positions_of(f"?p cdo:target {_n(iri)} .", listed=found.on_targets([iri]) if found else None)}
 
 
 def issue_view(iri: str) -> dict:
@@ -216,21 +233,70 @@ def issue_view(iri: str) -> dict:
     with the path inside the positions' pattern, Oxigraph walked it from every position's target
     (13.8 s for an issue page at 1,000 reports, 173 s at 10,000)."""
     path = f"?t (^cdo:embodiedBy)?/skos:broader* {_n(iri)} ."
-    targets = " ".join(_n(r["t"]) for r in _rows(f"SELECT DISTINCT ?t WHERE {{ {path} }}"))
-    return {"positions": positions_of(f"VALUES ?t {{ {targets} }} ?p cdo:target ?t .",
-                                      shown=f"?p cdo:target ?t . {path}")}
+    targets = [r["t"] for r in _rows(f"SELECT DISTINCT ?t WHERE {{ {path} }}")]
+    found = entries.lists()
+    return {"positions": positions_of(f"VALUES ?t {{ {' '.join(_n(t) for t in targets)} }} ?p cdo:target ?t .",
+                                      shown=f"?p cdo:target ?t . {path}", listed=found.on_targets(targets) if found else None)}
+
+
+ARGUMENTS_PAGE = 50
+# What makes an argument listable on a topic page (kg/entries.py's "listable" says the same): findings on the
+# topic are not arguments (they show among the links to the topic).
+ARGUMENT = "?arg a cdo:Argument ; cdo:title ?title ; cdo:inEvent ?event . ?event cdo:date ?date . OPTIONAL { ?arg cdo:order ?order }"
 
 
 def topic_view(iri: str) -> dict:
-    return {"arguments": _rows(f"""SELECT DISTINCT ?arg ?title ?date WHERE {{ ?arg cdo:topic {_n(iri)} ; cdo:title ?title ;
-        cdo:inEvent/cdo:date ?date }} ORDER BY DESC(?date) ?title LIMIT 500""")}
+    """The topic's arguments, newest first and in report order, 50 a page (from the generation's lists
+    when it has them), with a link to the query that lists them all."""
+    t = _n(iri)
+    found = entries.lists()
+    listed = found.on_topic_of(iri) if found else None
+    total = len(listed) if listed is not None else \
+        int(_rows(f"SELECT (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ ?arg cdo:topic {t} . {ARGUMENT} }}")[0]["n"])
+    pager = _pager(total, ARGUMENTS_PAGE, "arguments")
+    if listed is not None:
+        chosen = listed[pager["start"]: pager["end"]]
+    else:
+        chosen = [r["arg"] for r in _rows(f"""SELECT DISTINCT ?arg ?date ?order WHERE {{ ?arg cdo:topic {t} . {ARGUMENT} }}
+            ORDER BY DESC(?date) ?order ?arg LIMIT {ARGUMENTS_PAGE} OFFSET {pager["start"]}""")]
+    rows = _rows(f"""SELECT ?arg (SAMPLE(?t0) AS ?title) (SAMPLE(?d0) AS ?date) WHERE {{
+        VALUES ?arg {{ {" ".join(_n(a) for a in chosen)} }} ?arg cdo:title ?t0 ; cdo:inEvent/cdo:date ?d0 }} GROUP BY ?arg""") if chosen else []
+    order = {a: i for i, a in enumerate(chosen)}
+    rows.sort(key=lambda r: order[r["arg"]])
+    text = f"""# All {total} arguments on this topic, newest first
+SELECT ?date ?event ?arg ?title WHERE {{
+  ?arg cdo:topic {t} . {ARGUMENT}
+}} ORDER BY DESC(?date) ?order ?arg"""
+    return {"arguments": {"rows": rows, **pager, "query": url_for("sparql.page", query=text)}}
+
+
+EVENTS_PAGE = 50
 
 
 def person_view(iri: str) -> dict:
+    """The events a person took part in, newest first, 50 a page (a moderator of a webinar series can take
+    part in hundreds), and the positions they held."""
     p = _n(iri)
-    return {"events": _rows(f"""SELECT DISTINCT ?event ?label ?role WHERE {{ ?part cdo:participant {p} ; cdo:inEvent ?event .
-        ?event rdfs:label ?label . OPTIONAL {{ ?part cdo:roleText ?role }} }}"""),
-            "positions": positions_of(f"?p cdo:positionOf {p} .")}
+    took_part = f"?part cdo:participant {p} ; cdo:inEvent ?event . ?event rdfs:label ?label ."
+    dated = {}
+    for r in _rows(f"SELECT DISTINCT ?event ?date WHERE {{ {took_part} OPTIONAL {{ ?event cdo:date ?date }} }}"):
+        dated[r["event"]] = max(dated.get(r["event"]) or "", r["date"] or "")
+    newest = sorted(dated, key=lambda e: (dated[e], e), reverse=True)
+    pager = _pager(len(newest), EVENTS_PAGE, "events")
+    chosen = newest[pager["start"]: pager["end"]]
+    # The person's participations first (a subquery): from VALUES ?event Oxigraph read every participation of each event.
+    rows = _rows(f"""SELECT DISTINCT ?event ?label ?role WHERE {{ {{ SELECT ?part ?event WHERE {{ ?part cdo:participant {p} ; cdo:inEvent ?event }} }}
+        VALUES ?event {{ {" ".join(_n(e) for e in chosen)} }} ?event rdfs:label ?label OPTIONAL {{ ?part cdo:roleText ?role }} }}""") if chosen else []
+    order = {e: i for i, e in enumerate(chosen)}
+    rows.sort(key=lambda r: (order[r["event"]], r["label"], r["role"] or ""))
+    text = f"""# Every event this person took part in, newest first
+SELECT ?event ?date ?label ?role WHERE {{
+  {took_part}
+  OPTIONAL {{ ?event cdo:date ?date }} OPTIONAL {{ ?part cdo:roleText ?role }}
+}} ORDER BY DESC(?date) DESC(?event)"""
+    found = entries.lists()
+    return {"events": {"rows": rows, **pager, "query": url_for("sparql.page", query=text)},
+            "positions": positions_of(f"?p cdo:positionOf {p} .", listed=found.held_by(iri) if found else None)}
 
 
 def alignment_svg(found: list) -> str:

@@ -1,0 +1,127 @@
+"""What each report graph lists for the pages: its positions and arguments, kept beside the generation.
+
+An entity page lists the positions held by a state or a group, or taken on a mechanism, an
+instrument or an issue, newest first, 50 a page; a topic page lists its arguments the same way.
+Asked of the store, a page's count and its choice of 50 cost a join per position over the union
+of every report graph (~20 µs a pattern a row) and a sort that reads each key from disk: 1-2 s for
+a mechanism's 4,500 positions at 1,000 reports, 12-27 s at 10,000. A build knows each report's
+positions as it converts it, so the worker writes them down (a few KB a report) and the pages
+choose from these lists in Python; only the 50 shown are asked of the store.
+
+Layout: `gen-000007/entries/<sha1 of the graph IRI>.json`, kept like the graph's Turtle
+(kg/dumps.GraphFiles: hard-linked into the next generation, replaced by a rename, dropped with its
+graph). A generation with a report graph without its file (made by an older version) is read from
+the store instead (web/entries.py decides).
+
+A graph's file: {"v": VERSION, "iris": [every IRI it names, each once], "dates": [[event, date]],
+  "positions": [[position, event, holder, [on behalf of], [targets], listable]],
+  "arguments": [[argument, event, order, [topics], listable]]}
+where every IRI is a number into "iris" (a report repeats its event's and its speakers' IRIs in every
+row: 2.5 times smaller, and the web reads it in a third of the time), *event*, *holder* and *order*
+may be null, and *listable* says whether the item has what its page's query asks for (a position: a
+stance, a target text and an event with a date; an argument: a title and an event with a date). A
+position or an argument lives in one report graph only (its IRI is its meeting's), so the lists of
+every graph together are the store's.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import constants as C
+
+VERSION = 2
+CDO = C.ONTOLOGY_NS
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_WANTED = {RDF_TYPE, *(CDO + p for p in ("inEvent", "date", "positionOf", "onBehalfOf", "target", "stance",
+                                         "targetText", "topic", "title", "order"))}
+
+
+def of_triples(triples) -> dict:
+    """Return one report graph's entries from its triples (rdflib terms, asserted and inferred)."""
+    props: dict[str, dict[str, list[str]]] = {}
+    for s, p, o in triples:
+        p = str(p)
+        if p in _WANTED:
+            props.setdefault(str(s), {}).setdefault(p, []).append(str(o))
+    dates = {s: min(v[CDO + "date"]) for s, v in props.items() if CDO + "date" in v}
+
+    def one(v: dict, p: str) -> str | None:
+        return min(v[p]) if p in v else None  # functional in the shapes; min() keeps it deterministic
+
+    positions, arguments = [], []
+    for s, v in sorted(props.items()):
+        types = set(v.get(RDF_TYPE, ()))
+        event = one(v, CDO + "inEvent")
+        dated = event is not None and event in dates
+        if CDO + "Position" in types or CDO + "target" in v or CDO + "positionOf" in v:
+            listable = dated and CDO + "stance" in v and CDO + "targetText" in v
+            positions.append([s, event, one(v, CDO + "positionOf"), sorted(set(v.get(CDO + "onBehalfOf", ()))),
+                              sorted(set(v.get(CDO + "target", ()))), listable])
+        if CDO + "Argument" in types:
+            order = one(v, CDO + "order")
+            arguments.append([s, event, int(order) if order is not None and order.isdigit() else None,
+                              sorted(set(v.get(CDO + "topic", ()))), dated and CDO + "title" in v])
+    used = {row[1] for row in positions + arguments}
+    return {"dates": {e: d for e, d in sorted(dates.items()) if e in used}, "positions": positions, "arguments": arguments}
+
+
+LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+          "http://www.w3.org/2004/02/skos/core#altLabel", CDO + "iso3166Alpha3")  # what the search reads (web/browse.py)
+
+
+def labels_of(triples) -> bytes:
+    """Return the labels of the graph's IRIs that the search reads, as JSON [[IRI, label], ...] (each pair once).
+
+    Kept per report graph beside its entries (`gen-…/labels/`): the first search of a generation
+    read every label of the store from the engine (4.3 s of 224,000 labels at 1,000 reports)."""
+    from rdflib import URIRef
+    found = sorted({(str(s), str(o)) for s, p, o in triples if isinstance(s, URIRef) and str(p) in LABELS})
+    return json.dumps(found, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def loads_labels(data: bytes) -> list[tuple[str, str]] | None:
+    """Read a graph's labels; None when damaged."""
+    try:
+        found = json.loads(data)
+    except ValueError:
+        return None
+    ok = type(found) is list and all(type(r) is list and len(r) == 2 and type(r[0]) is str and type(r[1]) is str for r in found)
+    return [(s, label) for s, label in found] if ok else None
+
+
+def dumps(entries: dict) -> bytes:
+    """Write *entries* (of_triples) with each IRI once."""
+    iris: dict[str, int] = {}
+
+    def n(iri: str | None) -> int | None:
+        return None if iri is None else iris.setdefault(iri, len(iris))
+    positions = [[n(p), n(e), n(h), [n(g) for g in b], [n(t) for t in ts], ok] for p, e, h, b, ts, ok in entries["positions"]]
+    arguments = [[n(a), n(e), order, [n(t) for t in ts], ok] for a, e, order, ts, ok in entries["arguments"]]
+    dates = [[n(e), d] for e, d in entries["dates"].items()]
+    return json.dumps({"v": VERSION, "iris": list(iris), "dates": dates, "positions": positions, "arguments": arguments},
+                      separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def loads(data: bytes, intern: dict[str, str] | None = None) -> dict | None:
+    """Read a graph's entries as of_triples made them; None when they are damaged or of another version.
+
+    *intern*: strings already read, so that an IRI named in many files is one string in memory."""
+    try:
+        found = json.loads(data)
+        if found["v"] != VERSION:
+            return None
+        names = found["iris"]
+        if intern is not None:
+            names = [intern.setdefault(s, s) for s in names]
+        positions = [[names[p], None if e is None else names[e], None if h is None else names[h], [names[g] for g in b],
+                      [names[t] for t in ts], ok is True] for p, e, h, b, ts, ok in found["positions"]]
+        arguments = [[names[a], None if e is None else names[e], order, [names[t] for t in ts], ok is True]
+                     for a, e, order, ts, ok in found["arguments"]]
+        dates = {names[e]: d for e, d in found["dates"]}
+        if (not all(isinstance(s, str) for s in names) or not all(isinstance(d, str) for d in dates.values())
+                or any(row[-1] and row[1] not in dates for row in positions + arguments)):
+            return None
+    except (ValueError, TypeError, KeyError, IndexError):
+        return None
+    return {"dates": dates, "positions": positions, "arguments": arguments}

@@ -1,0 +1,217 @@
+"""The lists a build keeps per report graph for the pages (kg/entries.py, web/entries.py) against the store."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from kg import entries as kept_entries
+from kg.dumps import Entries
+from kg.store import current_path
+
+from .conftest import rows
+
+POSITION = "?p cdo:stance ?s ; cdo:inEvent ?event ; cdo:targetText ?text . ?event cdo:date ?date ."
+ARGUMENT = "?arg a cdo:Argument ; cdo:title ?title ; cdo:inEvent ?event . ?event cdo:date ?date . OPTIONAL { ?arg cdo:order ?order }"
+
+
+def store_lists(store) -> dict:
+    """What the pages list, as the plain queries over the store say (each list newest first)."""
+    out = {}
+    for name, link in (("held", "?p cdo:positionOf ?k"), ("on_behalf", "?p cdo:onBehalfOf ?k"), ("on_target", "?p cdo:target ?k")):
+        found = defaultdict(list)
+        for r in rows(store, f"""SELECT DISTINCT ?k ?p ?key WHERE {{ {link} . {POSITION}
+                BIND(CONCAT(STR(?date), " ", STR(?p)) AS ?key) }} ORDER BY ?k DESC(?key)"""):
+            found[r["k"]].append(r["p"])
+        out[name] = dict(found)
+    found = defaultdict(list)
+    for r in rows(store, f"SELECT DISTINCT ?k ?arg ?date ?order WHERE {{ ?arg cdo:topic ?k . {ARGUMENT} }} ORDER BY ?k DESC(?date) ?order ?arg"):
+        found[r["k"]].append(r["arg"])
+    out["on_topic"] = dict(found)
+    for name, q in (("holder_counts", "?p cdo:positionOf ?k"), ("target_counts", "?p cdo:target ?k"),
+                    ("topic_counts", "?p cdo:topic ?k . ?p a cdo:Argument")):
+        out[name] = {r["k"]: int(r["n"]) for r in rows(store, f"SELECT ?k (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {q} }} GROUP BY ?k")}
+    return out
+
+
+def kept_lists(root: Path) -> dict:
+    """The same, from the entries the build kept with the current generation (as the web reads them)."""
+    from web.entries import _read
+    found = _read.__wrapped__(str(current_path(root)))
+    assert found is not None, "the generation keeps no entries"
+    return {"held": found.held, "on_behalf": found.on_behalf, "on_target": found.on_target, "on_topic": found.on_topic,
+            **{k: dict(getattr(found, k)) for k in ("holder_counts", "target_counts", "topic_counts")}}
+
+
+def test_the_kept_lists_are_the_stores(built_store, store):
+    kept, asked = kept_lists(built_store[0]), store_lists(store)
+    assert kept == asked
+    assert len(kept["held"]) > 20 and max(len(v) for v in kept["on_target"].values()) > 10 and kept["on_topic"]
+
+
+def test_a_graph_without_its_entries_has_the_pages_ask_the_store(built_store, tmp_path):
+    import shutil
+
+    from web.entries import _read
+    gen = tmp_path / "gen"
+    shutil.copytree(current_path(built_store[0]), gen)
+    assert _read.__wrapped__(str(gen)) is not None
+    files = sorted((gen / "entries").iterdir())
+    files[0].write_text('{"v": 2, "iris": ["x"], "dates": [], "positions": [[0]], "arguments": []}', encoding="utf-8")
+    assert _read.__wrapped__(str(gen)) is None
+    files[0].unlink()
+    assert _read.__wrapped__(str(gen)) is None
+
+
+@pytest.mark.parametrize("damage", [
+    b"{not json", b"[]", b'{"v": 1, "dates": {}, "positions": [], "arguments": []}',  # the first version
+    b'{"v": 2, "iris": ["p"], "dates": [], "positions": [[0, null, null, [], [], true]], "arguments": []}',  # listed, no date
+    b'{"v": 2, "iris": ["p"], "dates": [], "positions": [[0, null, 5, [], [], false]], "arguments": []}',  # no such IRI
+    b'{"v": 2, "iris": [3], "dates": [], "positions": [], "arguments": []}'])
+def test_damaged_entries_are_not_read(damage):
+    assert kept_entries.loads(damage) is None
+
+
+def test_one_reports_entries_say_what_its_triples_say():
+    from rdflib import Literal, URIRef
+    cdo, rdf = "https://w3id.org/cyberdiplo/ontology#", "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+    u = URIRef
+    ev, p1, p2, a1 = (u("https://x.example/" + n) for n in ("e", "p1", "p2", "a1"))
+    triples = {(ev, u(cdo + "date"), Literal("2024-01-02")), (p1, u(rdf), u(cdo + "Position")), (p1, u(cdo + "inEvent"), ev),
+               (p1, u(cdo + "stance"), u("https://x.example/s")), (p1, u(cdo + "targetText"), Literal("t")),
+               (p1, u(cdo + "target"), u("https://x.example/t")), (p1, u(cdo + "positionOf"), u("https://x.example/KEN")),
+               (p2, u(cdo + "positionOf"), u("https://x.example/KEN")),  # no stance, no event: counted, not listed
+               (a1, u(rdf), u(cdo + "Argument")), (a1, u(cdo + "inEvent"), ev), (a1, u(cdo + "title"), Literal("x")),
+               (a1, u(cdo + "order"), Literal(3)), (a1, u(cdo + "topic"), u("https://x.example/topic"))}
+    got = kept_entries.loads(kept_entries.dumps(kept_entries.of_triples(triples)))
+    assert got["dates"] == {str(ev): "2024-01-02"}
+    assert got["positions"] == [[str(p1), str(ev), "https://x.example/KEN", [], ["https://x.example/t"], True],
+                                [str(p2), None, "https://x.example/KEN", [], [], False]]
+    assert got["arguments"] == [[str(a1), str(ev), 3, ["https://x.example/topic"], True]]
+
+
+def test_entries_are_kept_with_each_report_graph_and_only_those(built_store):
+    from kg.store import Listing
+    gen = current_path(built_store[0])
+    listed = Listing.of_generation(gen).reports
+    files = Entries(gen)
+    assert all(files.path(g) is not None for g in listed)
+    assert len(list(files.dir.iterdir())) == len(listed)
+
+
+def test_pages_show_the_same_from_the_lists_as_from_the_store(built_store, store, monkeypatch):
+    """Every state, person, group, target, issue and topic page: the same positions and arguments, counts,
+    pages and query links whether chosen from the kept lists or asked of the store."""
+    from web import create_app, entries, pictures
+    app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False, "TESTING": True})
+    kinds = {"State": pictures.state_view, "Person": pictures.person_view, "Group": pictures.group_view,
+             "Issue": pictures.issue_view, "Instrument": pictures.target_view, "Mechanism": pictures.target_view}
+    views = [(kinds[r["k"]], r["x"]) for r in rows(store, f"""SELECT DISTINCT ?x ?k WHERE {{ ?x a ?type .
+        VALUES (?type ?k) {{ {" ".join(f'(cdo:{k} "{k}")' for k in kinds)} }} }}""")]
+    views += [(pictures.topic_view, r["t"]) for r in rows(store, "SELECT DISTINCT ?t WHERE { ?a cdo:topic ?t }")]
+    assert len(views) > 100
+    listed = 0
+    for page in (1, 2):
+        for view, iri in views:
+            with app.test_request_context(f"/?positions={page}&behalf={page}&own={page}&arguments={page}"):
+                assert entries.lists() is not None
+                kept = view(iri)
+                with monkeypatch.context() as m:
+                    m.setattr(entries, "lists", lambda: None)
+                    asked = view(iri)
+            assert kept == asked, iri
+            listed += sum(len(v.get("rows", ())) for v in kept.values() if isinstance(v, dict))
+    assert listed > 500
+
+
+def test_the_home_page_counts_the_same_from_the_lists_as_from_the_store(built_store, monkeypatch):
+    from web import browse, create_app, entries
+    app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False, "TESTING": True})
+    with app.test_request_context("/"):
+        assert entries.lists() is not None
+        kept = browse.home_data()
+        monkeypatch.setattr(entries, "lists", lambda: None)
+        asked = browse.home_data()
+    assert kept == asked
+    assert len(kept["states"]) >= 4 and len(kept["topics"]) >= 4 and len(kept["targets"]) >= 4 and kept["events"]
+
+
+def store_labels(store) -> set:
+    return {(r["s"], r["l"]) for r in rows(store, """SELECT DISTINCT ?s ?l WHERE {
+        ?s rdfs:label|skos:prefLabel|skos:altLabel|cdo:iso3166Alpha3 ?l . FILTER(isIRI(?s)) }""")}
+
+
+def kept_labels(root: Path) -> set:
+    """The labels the search reads, as the web gathers them from the files the build kept."""
+    from web import browse, create_app
+    with create_app({"STORE": str(root), "ISOLATE_WORKERS": False}).test_request_context():
+        found = browse._kept_labels()
+    assert found is not None, "the generation keeps no labels"
+    return found
+
+
+def test_the_search_reads_the_stores_labels_from_the_kept_files(built_store, store, monkeypatch):
+    from web import browse, create_app
+    assert kept_labels(built_store[0]) == store_labels(store)
+    app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False})
+    with app.test_request_context():
+        kept = browse.search_page("viet nam", 1, 25), browse.search_page("capacity", 2, 25)
+    monkeypatch.setattr(browse, "_kept_labels", lambda: None)
+    app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False})
+    with app.test_request_context():
+        asked = browse.search_page("viet nam", 1, 25), browse.search_page("capacity", 2, 25)
+    assert kept == asked and kept[0]["total"] >= 1 and kept[1]["total"] > 25
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b'{"a": "b"}', b'["ab"]', b'[["a"]]', b'[["a", 1]]', b'[["a", "b", "c"]]', b"3"])
+def test_damaged_labels_are_not_read(damage):
+    assert kept_entries.loads_labels(damage) is None
+    assert kept_entries.loads_labels(b'[["https://x.example/a", "A"]]') == [("https://x.example/a", "A")]
+
+
+def test_a_graph_without_its_labels_has_the_search_ask_the_store(built_store, tmp_path):
+    import shutil
+    root = tmp_path / "store"
+    shutil.copytree(built_store[0], root, symlinks=True)
+    assert kept_labels(root)
+    first = sorted((current_path(root) / "labels").iterdir())[0]
+    first.write_bytes(b'["ab"]')
+    from web import browse, create_app
+    with create_app({"STORE": str(root), "ISOLATE_WORKERS": False}).test_request_context():
+        assert browse._kept_labels() is None
+        assert browse.search_page("viet nam", 1, 25)["total"] >= 1  # from the store
+
+
+def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monkeypatch):
+    """Every person's events, page by page, are the plain query's, newest first, each role listed (the sample
+    as three meetings, two events a page)."""
+    from kg.build import build
+    from kg.store import open_read_only
+    from web import create_app, pictures
+
+    from .test_add_one import _corpus
+    root = tmp_path / "store"
+    assert build([_corpus(tmp_path)], root).published
+    store = open_read_only(root)
+    monkeypatch.setattr(pictures, "EVENTS_PAGE", 2)
+    app = create_app({"STORE": str(root), "ISOLATE_WORKERS": False})
+    people = [r["x"] for r in rows(store, "SELECT DISTINCT ?x WHERE { ?x a cdo:Person }")]
+    paged = 0
+    for iri in people:
+        plain = rows(store, f"""SELECT DISTINCT ?event ?label ?role ?date WHERE {{ ?part cdo:participant <{iri}> ; cdo:inEvent ?event .
+            ?event rdfs:label ?label . OPTIONAL {{ ?part cdo:roleText ?role }} OPTIONAL {{ ?event cdo:date ?date }} }}""")
+        newest = sorted({r["event"]: r["date"] or "" for r in plain}.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
+        want = [(e, r["label"], r["role"]) for e, _ in newest for r in sorted(plain, key=lambda r: (r["label"], r["role"] or "")) if r["event"] == e]
+        got, page = [], 1
+        while True:
+            with app.test_request_context(f"/?events={page}"):
+                found = pictures.person_view(iri)["events"]
+            got += [(r["event"], r["label"], r["role"]) for r in found["rows"]]
+            if found["next"] is None:
+                break
+            page += 1
+        assert got == want, iri
+        paged += len(newest) == 3 and page == 2
+    assert paged >= 1
