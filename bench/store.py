@@ -2,6 +2,7 @@
 of state pages (in process, through the Flask app) and the Turtle export's rate.
 
 Run: python -m bench.store STORE [--runs R] [--pages N] [--export-seconds S]
+(--pages: state pages, and pages of each other kind, timed on their first visit)
 For corpora too large to rebuild for every measurement (bench/run.py builds its own): build once with
 `kg build`, then point this at the store. Prints one Markdown table.
 """
@@ -17,7 +18,7 @@ import pyoxigraph as ox
 
 from kg.store import current_path
 
-from .run import LOOKUP, PREFIXES, pct, time_queries, timed_export
+from .run import LOOKUP, PREFIXES, first_visits_by_kind, kinds_table, page_kinds, pct, time_queries, timed_export
 
 
 def first_visits(store: Path, n: int) -> list[float]:
@@ -62,6 +63,7 @@ def main() -> None:
         rows.append((name, f"{med * 1000:,.0f} ms ({med / scan:.2f} scans)"))
     seconds, written, _ = timed_export(st, args.export_seconds, current_path(args.store))
     rows.append(("Turtle export", f"{written / seconds:,.0f} triples/s"))
+    kinds = page_kinds(st, args.pages)
     del st
     cold = first_visits(args.store, args.pages)
     rows.append((f"state page, first visit p50 / p95 ({len(cold)} pages, in process)",
@@ -69,6 +71,11 @@ def main() -> None:
     print("| figure | value |\n| --- | --- |")
     for k, v in rows:
         print(f"| {k} | {v} |")
+    from web import create_app
+    client = create_app({"STORE": str(args.store), "ISOLATE_WORKERS": False}).test_client()
+    client.get("/ontology")  # imports and templates, not the pages
+    print("\nFirst visits of every kind of page (in process, one fresh app):\n")
+    print("\n".join(kinds_table(first_visits_by_kind(client.get, kinds))))
 
 
 if __name__ == "__main__":
