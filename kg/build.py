@@ -15,6 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.compare import to_canonical_graph
 
 from . import constants as C
+from . import entries as page_entries
 from . import tallies, vocab
 from .dumps import Dumps, Entries, Labels, per_graph, turtle_gz
 from .hashes import FileHashes
@@ -216,7 +217,9 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 if gen is not None:
                     gen.discard()
                 return result
-            if not by_graph and not stale and digest == ref_hash and base is not None:
+            older = page_entries.missing(base, [g for g in index if g not in by_graph and g not in stale]) \
+                if endpoint is None and base is not None else []
+            if not by_graph and not stale and digest == ref_hash and base is not None and not older:
                 return result  # up to date: nothing to publish
             if endpoint is not None:
                 remote = _RemoteWriter(endpoint)
@@ -234,6 +237,9 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 gen, writer = _open_generation(root, digest, ref_hash)
             for g in stale:
                 writer.drop(g)
+            if older:  # graphs an older version built: their lists for the pages, once
+                page_entries.backfill(gen.tmp, gen.store, older)
+                notice(f"{root}: the pages' lists and labels written for {len(older)} graphs built by an older version")
             writer.finish()  # lets go of the store: publish() must close it before moving its folder
             _listing_after(listing, stale, by_graph.values(), digest, writer.sizes, gen.store).write(gen.tmp)
             _keep_tallies(base, gen, stale + [g for g in by_graph if g in index], list(by_graph.values()))

@@ -23,8 +23,11 @@ SAMPLES_DIR = ROOT / "samples"
 # Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 GRAPH_DUMPS = "turtle"                # in each generation folder: its graphs as gzipped Turtle (kg/dumps.py)
-GRAPH_ENTRIES = "entries"             # in each generation folder: what each graph lists for the pages (kg/entries.py)
-GRAPH_LABELS = "labels"               # in each generation folder: each graph's labels, for the search (kg/entries.py)
+# In each generation folder: what each report graph lists for the pages, and its labels for the search
+# (kg/entries.py). The format's version is in the name: a new format is a new folder, which the next build
+# writes for every graph (a generation's folders of other versions are not carried into the next).
+GRAPH_ENTRIES = "entries-v2"
+GRAPH_LABELS = "labels-v2"
 FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/hashes.py)
 REPORTS_LIST = "reports.json"         # in each generation folder: its reports' hashes, file names, meetings (kg/store.py)
 

@@ -10,7 +10,7 @@ Layout: `gen-000007/turtle/<sha1 of the graph IRI>.ttl.gz`. A new generation har
 the one it copies and replaces a file by writing a new one and renaming it over the link, so no
 published file is ever written to. A graph without a file (a store built before these existed) is
 exported by the engine, as before. The pages' entries of each graph (kg/entries.py) are kept the same
-way in `entries/` (`GraphFiles`).
+way in `entries-v2/` and `labels-v2/` (`GraphFiles`; kg/constants.py names the folders).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ a mechanism's 4,500 positions at 1,000 reports, 12-27 s at 10,000. A build knows
 positions as it converts it, so the worker writes them down (a few KB a report) and the pages
 choose from these lists in Python; only the 50 shown are asked of the store.
 
-Layout: `gen-000007/entries/<sha1 of the graph IRI>.json`, kept like the graph's Turtle
+Layout: `gen-000007/entries-v2/<sha1 of the graph IRI>.json` (kg/constants.py: the version is in the name), kept like the graph's Turtle
 (kg/dumps.GraphFiles: hard-linked into the next generation, replaced by a rename, dropped with its
 graph). A generation with a report graph without its file (made by an older version) is read from
 the store instead (web/entries.py decides).
@@ -30,7 +30,8 @@ import json
 
 from . import constants as C
 
-VERSION = 2
+VERSION = int(C.GRAPH_ENTRIES.rsplit("-v", 1)[1])  # the folder's name says which
+LABELS_VERSION = int(C.GRAPH_LABELS.rsplit("-v", 1)[1])
 CDO = C.ONTOLOGY_NS
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _WANTED = {RDF_TYPE, *(CDO + p for p in ("inEvent", "date", "positionOf", "onBehalfOf", "target", "stance",
@@ -71,23 +72,34 @@ LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/
 
 
 def labels_of(triples) -> bytes:
-    """Return the labels of the graph's IRIs that the search reads, as JSON [[IRI, label], ...] (each pair once).
+    """Return the labels of the graph's IRIs that the search reads, as JSON (each (IRI, label) once).
 
-    Kept per report graph beside its entries (`gen-…/labels/`): the first search of a generation
-    read every label of the store from the engine (4.3 s of 224,000 labels at 1,000 reports)."""
+    Kept per report graph beside its entries (`gen-…/labels-v2/`): the first search of a generation
+    read every label of the store from the engine (4.3 s of 224,000 labels at 1,000 reports).
+    {"v": LABELS_VERSION, "prefix": P, "labels": [[IRI, label], ...]}, where an IRI under P (the IRI most
+    of the graph's labelled IRIs sit under: its meeting's) is written as what follows P, "/…": half the bytes."""
+    from collections import Counter
+
     from rdflib import URIRef
     found = sorted({(str(s), str(o)) for s, p, o in triples if isinstance(s, URIRef) and str(p) in LABELS})
-    return json.dumps(found, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    under = Counter(s.rsplit("/", 2)[0] for s, _ in found if s.count("/") > 4)
+    prefix = under.most_common(1)[0][0] if under else ""
+    cut = len(prefix)
+    rows = [[s[cut:] if prefix and s.startswith(prefix + "/") else s, label] for s, label in found]
+    return json.dumps({"v": LABELS_VERSION, "prefix": prefix, "labels": rows}, separators=(",", ":"),
+                      ensure_ascii=False).encode("utf-8")
 
 
 def loads_labels(data: bytes) -> list[tuple[str, str]] | None:
-    """Read a graph's labels; None when damaged."""
+    """Read a graph's labels as (IRI, label) pairs; None when damaged or of another version."""
     try:
         found = json.loads(data)
-    except ValueError:
+        prefix, rows = found["prefix"], found["labels"]
+        ok = (found["v"] == LABELS_VERSION and type(prefix) is str and type(rows) is list
+              and all(type(r) is list and len(r) == 2 and type(r[0]) is str and r[0] and type(r[1]) is str for r in rows))
+    except (ValueError, TypeError, KeyError):
         return None
-    ok = type(found) is list and all(type(r) is list and len(r) == 2 and type(r[0]) is str and type(r[1]) is str for r in found)
-    return [(s, label) for s, label in found] if ok else None
+    return [(prefix + s if s[0] == "/" else s, label) for s, label in rows] if ok else None
 
 
 def dumps(entries: dict) -> bytes:
@@ -125,3 +137,45 @@ def loads(data: bytes, intern: dict[str, str] | None = None) -> dict | None:
     except (ValueError, TypeError, KeyError, IndexError):
         return None
     return {"dates": dates, "positions": positions, "arguments": arguments}
+
+
+def missing(generation, graphs) -> list[str]:
+    """The report *graphs* of the generation folder without their entries or labels (built by an older version).
+
+    Each folder is listed once (one stat per graph was 20-40 ms at 10,000 reports, on every build)."""
+    import os
+
+    from .dumps import Entries, Labels, file_name
+    have = []
+    for files in (Entries(generation), Labels(generation)):
+        try:
+            have.append(set(os.listdir(files.dir)))
+        except FileNotFoundError:
+            have.append(set())
+    return [g for g in graphs if file_name(g, ".json") not in have[0] or file_name(g, ".json") not in have[1]]
+
+
+def backfill(generation, store, graphs) -> None:
+    """Write the entries and labels of *graphs* into the unpublished generation folder, from each graph's
+    Turtle file (or, without one, from the *store*): once, for graphs an older version built.
+
+    About 15 ms a graph (the Turtle parsed again), so upgrading a 1,000-report store adds ~15 s to one build."""
+    import gzip
+
+    import pyoxigraph as ox
+    from rdflib import BNode, URIRef
+
+    from .dumps import Dumps, Entries, Labels
+    turtle, entries, labels = Dumps(generation), Entries(generation), Labels(generation)
+
+    def term(t):
+        return URIRef(t.value) if isinstance(t, ox.NamedNode) else BNode(t.value) if isinstance(t, ox.BlankNode) else t.value
+    for g in graphs:
+        found = turtle.path(g)
+        if found is not None:
+            quads = ox.parse(gzip.decompress(found.read_bytes()), ox.RdfFormat.TURTLE)
+        else:
+            quads = store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+        triples = [(term(q.subject), q.predicate.value, term(q.object)) for q in quads]
+        entries.write(g, dumps(of_triples(triples)))
+        labels.write(g, labels_of(triples))

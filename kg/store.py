@@ -4,7 +4,8 @@ Layout of a store folder:
     current -> gen-000007     the published generation (readers open this, read-only)
     gen-000006, gen-000007    the previous generation is kept for readers still holding it
     gen-000007/turtle/        each of its graphs as gzipped Turtle, for the export (kg/dumps.py)
-    gen-000007/entries/       each report graph's positions and arguments, for the pages' lists (kg/entries.py)
+    gen-000007/entries-v2/    each report graph's positions and arguments, for the pages' lists (kg/entries.py)
+    gen-000007/labels-v2/     each report graph's labels, for the search (kg/entries.py)
     gen-000007/reports.json   its reports' hashes, file names and meetings, for the next build (Listing)
     gen-000007/alignment.json its alignment tallies, for the alignment and state pages (kg/tallies.py)
     build.lock                held (flock) by the one build allowed at a time

@@ -156,3 +156,42 @@ def test_every_turn_and_arguments_neighbours_are_what_the_plain_query_finds(buil
             assert browse._neighbours(r["x"], types, outgoing) == plain, r["x"]
             found += plain["prev"] is not None and plain["next"] is not None
     assert found > 100
+
+
+def test_a_property_with_many_values_or_links_reads_only_what_the_page_shows(built_store, store, monkeypatch):
+    """Past LARGE values under one property, a page reads the ones it shows in the store's order: each value
+    still shown once in all, the count of the rest right, every link in reached once by paging."""
+    import pyoxigraph as ox
+
+    from kg import constants as C
+    from web import browse, create_app
+
+    from .conftest import rows
+    iri = C.DATA_NS + "state/NGA"
+    node = ox.NamedNode(iri)
+    every = {}
+    for r in rows(store, f"SELECT DISTINCT ?p ?o WHERE {{ {node} ?p ?o }}"):
+        every.setdefault(r["p"], set()).add(r["o"])
+    monkeypatch.setattr(browse, "LARGE", 4)
+    monkeypatch.setattr(browse, "OUTGOING_SHOWN", 3)
+    app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False})
+    with app.test_request_context():
+        out, large = browse._outgoing(node)
+        assert large and large == {p: len(v) for p, v in every.items() if len(v) > 4}
+        for p in large:
+            read = [o.value for q, o in out if q.value == p]
+            assert len(read) == 3 and set(read) <= every[p]
+        for p, v in every.items():
+            if p not in large:
+                assert {o.value for q, o in out if q.value == p} == v
+        shown = {row[0]: row for row in (browse._shown(iri, q.value, [o for q2, o in out if q2 == q], [], large.get(q.value))
+                                         for q in {q for q, _ in out})}
+        for p, n in large.items():
+            assert shown[p][3]["n"] == n - 3 and shown[p][3]["unsorted"]
+        counts = browse.rows(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p {node} }} GROUP BY ?p")
+        assert any(int(c["n"]) > 4 for c in counts)
+        whole = {(r["p"], r["s"]) for r in rows(store, f"SELECT DISTINCT ?s ?p WHERE {{ ?s ?p {node} }}")}
+        paged = [(r["p"], r["s"]) for start in range(0, len(whole) + 3, 3) for r in browse._incoming_page(iri, counts, start, 3)]
+        assert len(paged) == len(whole) and set(paged) == whole
+        html = app.test_client().get("/id/state/NGA").get_data(as_text=True)
+        assert "in the store&#39;s order" in html or "in the store's order" in html

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kg import constants as C
 from kg import entries as kept_entries
 from kg.dumps import Entries
 from kg.store import current_path
@@ -58,7 +59,7 @@ def test_a_graph_without_its_entries_has_the_pages_ask_the_store(built_store, tm
     gen = tmp_path / "gen"
     shutil.copytree(current_path(built_store[0]), gen)
     assert _read.__wrapped__(str(gen)) is not None
-    files = sorted((gen / "entries").iterdir())
+    files = sorted((gen / C.GRAPH_ENTRIES).iterdir())
     files[0].write_text('{"v": 2, "iris": ["x"], "dates": [], "positions": [[0]], "arguments": []}', encoding="utf-8")
     assert _read.__wrapped__(str(gen)) is None
     files[0].unlink()
@@ -127,13 +128,13 @@ def test_pages_show_the_same_from_the_lists_as_from_the_store(built_store, store
 
 
 def test_the_home_page_counts_the_same_from_the_lists_as_from_the_store(built_store, monkeypatch):
-    from web import browse, create_app, entries
+    from web import create_app, entries, home
     app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False, "TESTING": True})
     with app.test_request_context("/"):
         assert entries.lists() is not None
-        kept = browse.home_data()
+        kept = home.home_data()
         monkeypatch.setattr(entries, "lists", lambda: None)
-        asked = browse.home_data()
+        asked = home.home_data()
     assert kept == asked
     assert len(kept["states"]) >= 4 and len(kept["topics"]) >= 4 and len(kept["targets"]) >= 4 and kept["events"]
 
@@ -145,30 +146,41 @@ def store_labels(store) -> set:
 
 def kept_labels(root: Path) -> set:
     """The labels the search reads, as the web gathers them from the files the build kept."""
-    from web import browse, create_app
+    from web import create_app, search
     with create_app({"STORE": str(root), "ISOLATE_WORKERS": False}).test_request_context():
-        found = browse._kept_labels()
+        found = search._kept_labels()
     assert found is not None, "the generation keeps no labels"
     return found
 
 
 def test_the_search_reads_the_stores_labels_from_the_kept_files(built_store, store, monkeypatch):
-    from web import browse, create_app
+    from web import create_app, search
     assert kept_labels(built_store[0]) == store_labels(store)
     app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False})
     with app.test_request_context():
-        kept = browse.search_page("viet nam", 1, 25), browse.search_page("capacity", 2, 25)
-    monkeypatch.setattr(browse, "_kept_labels", lambda: None)
+        kept = search.search_page("viet nam", 1, 25), search.search_page("capacity", 2, 25)
+    monkeypatch.setattr(search, "_kept_labels", lambda: None)
     app = create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False})
     with app.test_request_context():
-        asked = browse.search_page("viet nam", 1, 25), browse.search_page("capacity", 2, 25)
+        asked = search.search_page("viet nam", 1, 25), search.search_page("capacity", 2, 25)
     assert kept == asked and kept[0]["total"] >= 1 and kept[1]["total"] > 25
 
 
-@pytest.mark.parametrize("damage", [b"{not json", b'{"a": "b"}', b'["ab"]', b'[["a"]]', b'[["a", 1]]', b'[["a", "b", "c"]]', b"3"])
+@pytest.mark.parametrize("damage", [b"{not json", b'[["https://x.example/a", "A"]]', b'{"v": 1, "prefix": "", "labels": []}',
+                                    b'{"v": 2, "prefix": "", "labels": ["ab"]}', b'{"v": 2, "prefix": "", "labels": [["a"]]}',
+                                    b'{"v": 2, "prefix": "", "labels": [["a", 1]]}', b'{"v": 2, "prefix": "", "labels": [["", "A"]]}',
+                                    b'{"v": 2, "prefix": 3, "labels": []}', b'{"v": 2, "labels": []}', b"3"])
 def test_damaged_labels_are_not_read(damage):
     assert kept_entries.loads_labels(damage) is None
-    assert kept_entries.loads_labels(b'[["https://x.example/a", "A"]]') == [("https://x.example/a", "A")]
+
+
+def test_labels_read_back_as_written():
+    from rdflib import Literal, URIRef
+    label = URIRef("http://www.w3.org/2000/01/rdf-schema#label")
+    for iris in ([], ["https://x.example/m"], ["https://x.example/id/m", "https://x.example/id/m/p/1", "https://x.example/id/m/p/2",
+                                                 "https://x.example/id/person/q", "urn:x:y"]):
+        triples = {(URIRef(i), label, Literal("label of " + i)) for i in iris}
+        assert kept_entries.loads_labels(kept_entries.labels_of(triples)) == sorted((i, "label of " + i) for i in iris)
 
 
 def test_a_graph_without_its_labels_has_the_search_ask_the_store(built_store, tmp_path):
@@ -176,12 +188,12 @@ def test_a_graph_without_its_labels_has_the_search_ask_the_store(built_store, tm
     root = tmp_path / "store"
     shutil.copytree(built_store[0], root, symlinks=True)
     assert kept_labels(root)
-    first = sorted((current_path(root) / "labels").iterdir())[0]
+    first = sorted((current_path(root) / C.GRAPH_LABELS).iterdir())[0]
     first.write_bytes(b'["ab"]')
-    from web import browse, create_app
+    from web import create_app, search
     with create_app({"STORE": str(root), "ISOLATE_WORKERS": False}).test_request_context():
-        assert browse._kept_labels() is None
-        assert browse.search_page("viet nam", 1, 25)["total"] >= 1  # from the store
+        assert search._kept_labels() is None
+        assert search.search_page("viet nam", 1, 25)["total"] >= 1  # from the store
 
 
 def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monkeypatch):
@@ -215,3 +227,29 @@ def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monke
         assert got == want, iri
         paged += len(newest) == 3 and page == 2
     assert paged >= 1
+
+
+def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path):
+    """A store built before the lists existed gets them from its next build, once, even with nothing to convert."""
+    import shutil
+
+    from kg.build import build
+    from kg.dumps import Dumps
+    from kg.store import Listing, open_read_only
+
+    from .test_add_one import _corpus
+    src, root = _corpus(tmp_path), tmp_path / "store"
+    assert build([src], root).published
+    old = current_path(root)
+    for folder in (C.GRAPH_ENTRIES, C.GRAPH_LABELS):  # as an older version left it
+        shutil.rmtree(old / folder)
+    graphs = sorted(Listing.of_generation(old).reports)
+    (Dumps(old).path(graphs[0])).unlink()  # and one graph without its Turtle: read from the store
+    told = []
+    result = build([src], root, notice=told.append)
+    assert result.published and not result.built and current_path(root) != old
+    assert any("older version" in t for t in told)
+    assert kept_lists(root) == store_lists(open_read_only(root)) and kept_labels(root) == store_labels(open_read_only(root))
+    again = build([src], root)
+    assert not again.published  # written once: the next build has nothing to do
+

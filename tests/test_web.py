@@ -45,7 +45,7 @@ def test_home_shows_figures_and_entries(client):
 
 
 def test_search_is_ranked_and_accent_insensitive(built_store):
-    from web.browse import search_labels
+    from web.search import search_labels
     with create_app({"STORE": str(built_store[0])}).test_request_context():
         assert search_labels("TURKIYE")[0]["iri"].endswith("/state/TUR")  # accent- and case-insensitive
         assert search_labels("viet nam")[0]["iri"].endswith("/state/VNM")  # exact name first
@@ -378,7 +378,7 @@ def test_an_issue_page_lists_the_positions_its_path_finds(built_store):
 
 
 def test_the_home_pages_counts_are_what_the_plain_queries_count(built_store):
-    from web import browse
+    from web import browse, home
     app = create_app({"STORE": str(built_store[0])})
     plain = {"states": """SELECT ?s (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?p) AS ?n) WHERE {
                  ?part cdo:participant ?s . ?s a cdo:State ; skos:prefLabel ?l . OPTIONAL { ?p cdo:positionOf ?s } }
@@ -387,7 +387,7 @@ def test_the_home_pages_counts_are_what_the_plain_queries_count(built_store):
                  ?t skos:prefLabel ?l } GROUP BY ?t ORDER BY DESC(?n)"""}
     with app.test_request_context():
         from web import db
-        for name, ours in (("states", browse.HOME_STATES), ("topics", browse.HOME_TOPICS)):
+        for name, ours in (("states", home.HOME_STATES), ("topics", home.HOME_TOPICS)):
             got, want = browse.rows(ours), browse.rows(plain[name])
             assert got == want and len(want) >= 4, name
         assert db.quads() == len(db.store())

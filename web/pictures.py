@@ -139,6 +139,12 @@ def _pager(total: int, size: int, param: str) -> dict:
 POSITION = "?p cdo:stance ?s ; cdo:inEvent ?event ; cdo:targetText ?text . ?event cdo:date ?date ."
 
 
+def _listed(how: str, *args) -> list[str] | None:
+    """What the generation's lists (web/entries.py) hold for a page, by the Lists method *how*; None without lists."""
+    found = entries.lists()
+    return getattr(found, how)(*args) if found is not None else None
+
+
 def positions_of(where: str, param: str = "positions", shown: str | None = None, listed: list[str] | None = None) -> dict:
     """One page of the positions matching *where*, newest first, with their count and the links around it.
 
@@ -202,8 +208,7 @@ def state_view(iri: str) -> dict:
     relations = [{"other": other, "label": names[other], "href": alignment.pair_url(*sorted((iri, other))), **counts}
                  for other, counts in counted.items()]
     relations.sort(key=lambda r: (-r["agree"], r["label"]))
-    found = entries.lists()
-    return {"positions": positions_of(f"?p cdo:positionOf {s} .", listed=found.held_by(iri) if found else None),
+    return {"positions": positions_of(f"?p cdo:positionOf {s} .", listed=_listed("held_by", iri)),
             "groups": groups, "spoke_for": spoke_for,
             "relations": relations, "source": alignment.SOURCE}
 
@@ -213,17 +218,15 @@ def group_view(iri: str) -> dict:
     # Membership is asserted as org:hasMember in the reference data (org:memberOf is only its inverse).
     members = _rows(f"""SELECT ?m (SAMPLE(?l) AS ?label) WHERE {{ {g} org:hasMember ?m . ?m skos:prefLabel ?l }}
         GROUP BY ?m ORDER BY ?label""")
-    found = entries.lists()
-    every = [r["m"] for r in _rows(f"SELECT DISTINCT ?m WHERE {{ {g} org:hasMember ?m }}")] if found else []
+    every = [r["m"] for r in _rows(f"SELECT DISTINCT ?m WHERE {{ {g} org:hasMember ?m }}")]
     return {"members": members,
-            "on_behalf": positions_of(f"?p cdo:onBehalfOf {g} .", "behalf", listed=found.on_behalf_of(iri) if found else None),
+            "on_behalf": positions_of(f"?p cdo:onBehalfOf {g} .", "behalf", listed=_listed("on_behalf_of", iri)),
             "own": positions_of(f"{g} org:hasMember ?m . ?p cdo:positionOf ?m . FILTER NOT EXISTS {{ ?p cdo:onBehalfOf {g} }}",
-                                "own", listed=found.own_of_members(iri, every) if found else None)}
+                                "own", listed=_listed("own_of_members", iri, every))}
 
 
 def target_view(iri: str) -> dict:
-    found = entries.lists()
-    return {"positions": positions_of(f"?p cdo:target {_n(iri)} .", listed=found.on_targets([iri]) if found else None)}
+    return {"positions": positions_of(f"?p cdo:target {_n(iri)} .", listed=_listed("on_targets", [iri]))}
 
 
 def issue_view(iri: str) -> dict:
@@ -234,9 +237,8 @@ def issue_view(iri: str) -> dict:
     (13.8 s for an issue page at 1,000 reports, 173 s at 10,000)."""
     path = f"?t (^cdo:embodiedBy)?/skos:broader* {_n(iri)} ."
     targets = [r["t"] for r in _rows(f"SELECT DISTINCT ?t WHERE {{ {path} }}")]
-    found = entries.lists()
     return {"positions": positions_of(f"VALUES ?t {{ {' '.join(_n(t) for t in targets)} }} ?p cdo:target ?t .",
-                                      shown=f"?p cdo:target ?t . {path}", listed=found.on_targets(targets) if found else None)}
+                                      shown=f"?p cdo:target ?t . {path}", listed=_listed("on_targets", targets))}
 
 
 ARGUMENTS_PAGE = 50
@@ -249,8 +251,7 @@ def topic_view(iri: str) -> dict:
     """The topic's arguments, newest first and in report order, 50 a page (from the generation's lists
     when it has them), with a link to the query that lists them all."""
     t = _n(iri)
-    found = entries.lists()
-    listed = found.on_topic_of(iri) if found else None
+    listed = _listed("on_topic_of", iri)
     total = len(listed) if listed is not None else \
         int(_rows(f"SELECT (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ ?arg cdo:topic {t} . {ARGUMENT} }}")[0]["n"])
     pager = _pager(total, ARGUMENTS_PAGE, "arguments")
@@ -294,9 +295,8 @@ SELECT ?event ?date ?label ?role WHERE {{
   {took_part}
   OPTIONAL {{ ?event cdo:date ?date }} OPTIONAL {{ ?part cdo:roleText ?role }}
 }} ORDER BY DESC(?date) DESC(?event)"""
-    found = entries.lists()
     return {"events": {"rows": rows, **pager, "query": url_for("sparql.page", query=text)},
-            "positions": positions_of(f"?p cdo:positionOf {p} .", listed=found.held_by(iri) if found else None)}
+            "positions": positions_of(f"?p cdo:positionOf {p} .", listed=_listed("held_by", iri))}
 
 
 def alignment_svg(found: list) -> str:
