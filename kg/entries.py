@@ -8,9 +8,9 @@ a mechanism's 4,500 positions at 1,000 reports, 12-27 s at 10,000. A build knows
 positions as it converts it, so the worker writes them down (a few KB a report) and the pages
 choose from these lists in Python; only the 50 shown are asked of the store.
 
-Layout: `gen-000007/entries-v2/<sha1 of the graph IRI>.json` (kg/constants.py: the version is in the name), kept like the graph's Turtle
-(kg/dumps.GraphFiles: hard-linked into the next generation, replaced by a rename, dropped with its
-graph). A generation with a report graph without its file (made by an older version) is read from
+Layout: `gen-000007/entries-v2/<sha1 of the graph IRI>.json` (kg/constants.py: the version is in the
+name), kept like the graph's Turtle (kg/dumps.GraphFiles: hard-linked into the next generation,
+replaced by a rename, dropped with its graph). A generation with a report graph without its file (made by an older version) is read from
 the store instead (web/entries.py decides).
 
 A graph's file: {"v": VERSION, "iris": [every IRI it names, each once], "dates": [[event, date]],
@@ -68,7 +68,7 @@ def of_triples(triples) -> dict:
 
 
 LABELS = ("http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-          "http://www.w3.org/2004/02/skos/core#altLabel", CDO + "iso3166Alpha3")  # what the search reads (web/browse.py)
+          "http://www.w3.org/2004/02/skos/core#altLabel", CDO + "iso3166Alpha3")  # what the search reads (web/search.py)
 
 
 def labels_of(triples) -> bytes:

@@ -106,8 +106,11 @@ def warm(generation: Path) -> None:
     """Read the lists of a generation just opened, in the background (0.5 s at 1,000 reports), so that
     the first page that needs them finds them read."""
     def read():
-        with _reading:
-            _read(str(generation))
+        try:
+            with _reading:
+                _read(str(generation))
+        except Exception:  # noqa: BLE001 - a head start only: the page that needs the lists reads them and reports
+            pass
     threading.Thread(target=read, name="kg-lists", daemon=True).start()
 
 

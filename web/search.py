@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from kg import constants as C
+from kg.entries import LABELS
 from kg.export import prefixed_name
 from kg.resolve import norm
 
@@ -12,7 +13,8 @@ from . import db, terms
 from .browse import DEFINITIONS, RDF_TYPE, cached, label, rows
 from .security import href
 
-SEARCH_LABELS = "rdfs:label|skos:prefLabel|skos:altLabel|cdo:iso3166Alpha3"
+# The properties whose values the search matches; the build keeps the same per report graph (kg/entries.labels_of).
+SEARCH_LABELS = "|".join(f"<{p}>" for p in LABELS)
 
 
 def _search_index() -> list[tuple[str, str, str, str]]:
@@ -25,13 +27,14 @@ def _search_index() -> list[tuple[str, str, str, str]]:
         found = _kept_labels()
         if found is None:
             found = {(r["s"], r["l"]) for r in rows(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}")}
-        folded: dict[str, str] = {}
+        folded: dict[str, tuple[str, str, str]] = {}  # a label repeated under many IRIs is folded once and held once
         out = []
         for s, lab in found:  # any order: rank_labels orders what matches
-            key = folded.get(lab)
-            if key is None:
-                key = folded[lab] = norm(lab)
-            out.append((s, lab, key, key.replace(" ", "")))
+            one = folded.get(lab)
+            if one is None:
+                key = norm(lab)
+                one = folded[lab] = (lab, key, key.replace(" ", ""))
+            out.append((s, *one))
         return out
     return cached("search", make)
 
