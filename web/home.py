@@ -42,6 +42,7 @@ GROUP BY ?event ORDER BY DESC(?date)"""
     found = entries.lists()
     if found is None:
         states, topics, targets = rows(HOME_STATES), rows(HOME_TOPICS), rows(HOME_TARGETS)
+        figures["states"] = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?p cdo:participant ?s . ?s a cdo:State }")[0]["n"]
     else:
         speaking = [r["s"] for r in rows("SELECT DISTINCT ?s WHERE { ?part cdo:participant ?s . ?s a cdo:State }")]
         figures["states"] = str(len(speaking))
@@ -50,8 +51,6 @@ GROUP BY ?event ORDER BY DESC(?date)"""
         for r in states:
             r["n"] = str(found.holder_counts.get(r["s"], 0))
         topics, targets = _counted(found.topic_counts), _counted(found.target_counts)
-    if "states" not in figures:
-        figures["states"] = rows("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?p cdo:participant ?s . ?s a cdo:State }")[0]["n"]
     groups = rows("""SELECT ?g (SAMPLE(?l) AS ?label) WHERE { ?g a cdo:Group ; skos:prefLabel ?l } GROUP BY ?g ORDER BY ?label""")
     return dict(figures=figures, events=events, states=states, targets=targets, groups=groups, topics=topics,
                 all_events=url_for("sparql.page", query=every_event))
