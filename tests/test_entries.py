@@ -253,3 +253,40 @@ def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path):
     again = build([src], root)
     assert not again.published  # written once: the next build has nothing to do
 
+
+
+def test_the_label_index_ranks_as_a_plain_scan_does(built_store, store):
+    """rank_labels (labels found by str.find in two long strings) against a plain scan of every (IRI, label)."""
+    from kg.resolve import norm
+    from web import create_app, search
+
+    def plain(text, pairs):
+        q = norm(text)
+        if not q:
+            return []
+        squashed, best = q.replace(" ", ""), {}
+        for iri, lab in pairs:
+            key = norm(lab)
+            flat = key.replace(" ", "")
+            if q in key:
+                rank = 0 if key == q else 1 if key.startswith(q) else 2 if (" " + q) in (" " + key) else 3
+            elif squashed in flat:
+                rank = 0 if flat == squashed else 1 if flat.startswith(squashed) else 3
+            else:
+                continue
+            cand = (rank, len(key), lab)
+            if iri not in best or cand < best[iri]:
+                best[iri] = cand
+        return [(iri, c[2]) for iri, c in sorted(best.items(), key=lambda kv: (kv[1], kv[0]))]
+    pairs = store_labels(store)
+    queries = ["viet nam", "VietNam", "african", "capacity building", "un", "a", "e", "the", "cyber security", "oewg",
+               "(", "2025", "ken", "Türkiye", "d", "no such words at all", "  ", "-", "chair", "tg 1", "agenda item 5"]
+    with create_app({"STORE": str(built_store[0]), "ISOLATE_WORKERS": False}).test_request_context():
+        for text in queries:
+            assert search.rank_labels(text) == plain(text, pairs), text
+        assert len(search.rank_labels("a")) > 500
+    index = search.LabelIndex([("https://x.example/1", "Alpha beta"), ("https://x.example/2", "Alpha beta"),
+                               ("https://x.example/3", ""), ("https://x.example/4", "beta"), ("https://x.example/5", "Beta-beta")])
+    assert index.found("beta", index.keys, index.key_starts) == [0, 2, 3]  # each row once, however often it matches
+    assert index.key(1) == "" and index.key(3) == "beta beta" and index.flat(3) == "betabeta"
+    assert index.iris[0] == ["https://x.example/1", "https://x.example/2"]
