@@ -79,6 +79,21 @@ class GraphFiles:
         found = self.dir / file_name(graph, self.suffix)
         return found if found.is_file() else None
 
+    def read_all(self, graphs, parse) -> list | None:
+        """Each of *graphs*' files as *parse* reads its bytes, or None if one is missing, unreadable (a
+        generation removed under a long-lived reader) or damaged (*parse* returns None): then the caller
+        asks the store."""
+        out = []
+        for g in graphs:
+            try:
+                found = parse((self.dir / file_name(g, self.suffix)).read_bytes())
+            except OSError:
+                return None
+            if found is None:
+                return None
+            out.append(found)
+        return out
+
 
 class Dumps(GraphFiles):
     """The Turtle files of one generation folder."""

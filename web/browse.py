@@ -290,9 +290,8 @@ def _incoming_page(iri: str, counts: list[dict], offset: int, size: int) -> list
     more than LARGE links, in the store's order.
 
     Only the properties the page reaches are read (the counts say which), and their subjects are
-    sorted here: Oxigraph's ORDER BY read each key from disk (a topic at 1,000 reports has 18,500
-    arguments and findings under dcterms:subject: 250 ms sorted by the engine, ~60 ms read and sorted
-    in Python)."""
+    sorted here: Oxigraph's ORDER BY read each key from disk (18,500 links under one property at 1,000
+    reports: 370–970 ms for the first 50 sorted by the engine, 225 ms read and sorted in Python)."""
     node, out, start = ox.NamedNode(iri), [], 0
     for c in sorted(counts, key=lambda c: c["p"]):
         n, end = int(c["n"]), start + int(c["n"])

@@ -117,15 +117,7 @@ def warm(generation: Path) -> None:
 @lru_cache(maxsize=2)
 def _read(generation: str) -> Lists | None:
     """Read every report graph's entries (a published generation never changes: its path is key enough)."""
-    files = Entries(Path(generation))
-    graphs, strings = [], {}
-    for g in Listing.of_generation(Path(generation)).reports:
-        path = files.path(g)
-        try:
-            found = kept_entries.loads(path.read_bytes(), strings) if path is not None else None
-        except OSError:  # a generation removed under a long-lived reader: its pages ask the open store
-            found = None
-        if found is None:
-            return None
-        graphs.append(found)
-    return Lists(graphs)
+    strings: dict[str, str] = {}
+    graphs = Entries(Path(generation)).read_all(Listing.of_generation(Path(generation)).reports,
+                                                lambda data: kept_entries.loads(data, strings))
+    return Lists(graphs) if graphs is not None else None

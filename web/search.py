@@ -86,16 +86,11 @@ def _kept_labels() -> set[tuple[str, str]] | None:
     gen = db.current_generation()
     if gen is None:
         return None
-    listing, files, out = db.listing(), Labels(gen), set()
-    for g in listing.reports:
-        path = files.path(g)
-        try:
-            found = loads_labels(path.read_bytes()) if path is not None else None
-        except OSError:
-            found = None
-        if found is None:
-            return None
-        out.update(found)
+    listing = db.listing()
+    per_graph = Labels(gen).read_all(listing.reports, loads_labels)
+    if per_graph is None:
+        return None
+    out = {pair for found in per_graph for pair in found}
     st = db.store()
     others = [g for g in st.named_graphs() if g.value not in listing.reports]
     if next(iter(st.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
