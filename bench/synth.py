@@ -14,7 +14,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from rdflib.namespace import RDF, SKOS
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS, XSD
 
 from kg import vocab
 from kg.parser import parse_file
@@ -76,6 +77,34 @@ def synthesize(sources: list[Path], out: Path, n: int, seed: int = 7) -> list[Pa
         path.write_text(text, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+def corrupt(g: Graph, rng: random.Random) -> Graph:
+    """One random corruption of the kind a converter bug would make."""
+    out = Graph()
+    out += g
+    triples = sorted(g, key=str)
+    s, p, o = rng.choice(triples)
+    kind = rng.choice(["drop", "retype", "duplicate", "bad-literal", "wrong-class", "blank", "empty"])
+    if kind == "drop":
+        out.remove((s, p, o))
+    elif kind == "retype" and isinstance(o, Literal):
+        out.remove((s, p, o))
+        out.add((s, p, Literal(str(o), datatype=rng.choice([XSD.integer, XSD.date, XSD.string, XSD.dateTime]))))
+    elif kind == "duplicate":
+        out.add((s, p, Literal("another value") if isinstance(o, Literal) else URIRef(str(o) + "-2")))
+    elif kind == "bad-literal":
+        out.add((s, p, Literal("not a number", datatype=XSD.integer)))
+    elif kind == "wrong-class":
+        out.add((s, p, URIRef("https://w3id.org/cyberdiplo/id/topic/development")))
+    elif kind == "blank":
+        out.add((s, p, BNode()))
+    else:
+        out.remove((s, p, o))
+        out.add((s, p, Literal("")))
+    if rng.random() < 0.3:  # and now and then a node of another class
+        out.add((s, RDF.type, rng.choice([URIRef(vocab.CDO + c) for c in ("Position", "Argument", "State", "Finding")])))
+    return out
 
 
 if __name__ == "__main__":

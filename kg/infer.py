@@ -147,9 +147,14 @@ def entailments(report: Graph, reasoner: str = "compiled", triples: set | None =
     """
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; one of {', '.join(REASONERS)}")
-    base = _reference_triples()
     asserted = set(report) if triples is None else triples  # set lookups: an rdflib Graph's "in" costs microseconds
     closed = _compiled_closure(report, asserted) if reasoner == "compiled" else closure(_reasoning_input(report))
+    return new_and_useful(closed, asserted)
+
+
+def new_and_useful(closed, asserted: set) -> set:
+    """Return the triples of a closure that are neither asserted, nor in the reference closure, nor noise."""
+    base = _reference_triples()
     # owlrl round-trips literals through proxies and hands some back with another datatype
     # ("7"^^xsd:positiveInteger comes back as "7"^^xsd:integer): the same value again is noise.
     lexical = {(s, p, str(o)) for s, p, o in asserted if isinstance(o, Literal)}

@@ -150,6 +150,11 @@ def _validate(data: Graph) -> Outcome:
     _, results, _ = pyshacl.validate(
         data, shacl_graph=vocab.shapes_graph(), inference="none", advanced=False, do_owl_imports=False,
         allow_warnings=True, inplace=True, abort_on_first=False, meta_shacl=False)
+    return Outcome(results_problems(results) + run_checks(data))
+
+
+def results_problems(results: Graph) -> list[Problem]:
+    """Read the problems of a SHACL validation report graph (pySHACL's, or another engine's: bench/engines.py)."""
     problems = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
         sev = results.value(r, SH.resultSeverity)
@@ -157,8 +162,7 @@ def _validate(data: Graph) -> Outcome:
         problems.append(Problem(
             str(sev).rsplit("#", 1)[-1], str(results.value(r, SH.focusNode)), _name(results.value(r, SH.resultPath)),
             str(results.value(r, SH.resultMessage) or ""), _shape_name(vocab.shapes_graph(), source)))
-    problems += run_checks(data)
-    return Outcome(problems)
+    return problems
 
 
 def _shape_name(shapes: Graph, source) -> str:

@@ -9,9 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Graph
 
+from bench.synth import corrupt
 from kg import vocab
 from kg.mapper import map_report
 from kg.parser import parse_file
@@ -59,35 +59,6 @@ def test_same_results_on_the_real_reports():
     for path in sorted(real_reports().glob("*.txt")):
         compiled, reference = same(mapped(path))
         assert compiled == reference, path.name
-
-
-def corrupt(g: Graph, rng: random.Random) -> Graph:
-    """One random corruption of the kind a converter bug would make."""
-    out = Graph()
-    out += g
-    triples = sorted(g, key=str)
-    s, p, o = rng.choice(triples)
-    kind = rng.choice(["drop", "retype", "duplicate", "bad-literal", "wrong-class", "blank", "empty"])
-    if kind == "drop":
-        out.remove((s, p, o))
-    elif kind == "retype" and isinstance(o, Literal):
-        out.remove((s, p, o))
-        out.add((s, p, Literal(str(o), datatype=rng.choice([XSD.integer, XSD.date, XSD.string, XSD.dateTime]))))
-    elif kind == "duplicate":
-        out.add((s, p, Literal("another value") if isinstance(o, Literal) else URIRef(str(o) + "-2")))
-    elif kind == "bad-literal":
-        out.add((s, p, Literal("not a number", datatype=XSD.integer)))
-    elif kind == "wrong-class":
-        out.add((s, p, URIRef("https://w3id.org/cyberdiplo/id/topic/development")))
-    elif kind == "blank":
-        from rdflib import BNode
-        out.add((s, p, BNode()))
-    else:
-        out.remove((s, p, o))
-        out.add((s, p, Literal("")))
-    if rng.random() < 0.3:  # and now and then a node of another class
-        out.add((s, RDF.type, rng.choice([URIRef(vocab.CDO + c) for c in ("Position", "Argument", "State", "Finding")])))
-    return out
 
 
 def test_same_results_on_randomly_corrupted_graphs():
