@@ -1,5 +1,5 @@
 """Run the kg command line: python -m kg."""
 
-from .cli import main
+from .cli import entry
 
-main()
+entry()

@@ -32,6 +32,33 @@ def _open(store: Path):
         _fail(str(exc))
 
 
+# Commands after which the process ends without tearing the interpreter down (see entry()).
+QUICK_EXIT = ("build", "remove")
+
+
+def entry() -> None:
+    """Run `kg` (the console script and `python -m kg`).
+
+    After `kg build` or `kg remove` has published (or refused) and said so, Python's own shutdown frees every
+    module, cache and the prepared inputs one object at a time: 0.1–0.25 s of the 1 s that adding a report
+    takes. By then the store is closed, every file the command wrote is closed and workers are joined, so the
+    process flushes its output and ends at once. Other commands, an error's traceback, and `main` called in
+    process (the tests' CliRunner) end the usual way.
+    """
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code if exc.code is not None else 0
+        if not (isinstance(code, int) and len(sys.argv) > 1 and sys.argv[1] in QUICK_EXIT):
+            raise
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (OSError, ValueError):
+            raise exc from None  # a closed or broken pipe: let Python report it as usual
+        os._exit(code)
+
+
 @click.group()
 @click.version_option(package_name="cyberdiplo-kg")
 def main():

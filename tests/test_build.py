@@ -21,7 +21,7 @@ from kg.export import export
 from kg.store import StoreBusy, build_lock, current_path, open_read_only, report_index
 from kg.validate import validate_graph
 
-from .conftest import MEETING, SAMPLE, rows
+from .conftest import FIXTURES, MEETING, SAMPLE, rows
 
 BACKERS = """
 SELECT DISTINCT ?code WHERE {
@@ -158,3 +158,31 @@ def test_whole_store_exports_in_every_format(store, fmt):
     export(store, out, fmt)
     parsed = list(ox.parse(out.getvalue(), format=FORMATS[fmt].rdf_format))
     assert len(parsed) >= len(store) * (0.5 if FORMATS[fmt].quads else 0.9)
+
+
+def test_build_and_remove_end_the_process_early_with_all_their_output(tmp_path):
+    """`kg build` and `kg remove` end without Python's shutdown (kg.cli.entry): what they print through a
+    pipe still arrives whole, their exit codes hold, and what they published is there for the next process."""
+    root = tmp_path / "store"
+    reports_dir = tmp_path / "in"
+    reports_dir.mkdir()
+    shutil.copy(FIXTURES / "2023-11-20-event-report-layout.txt", reports_dir)
+    names = sorted(p.name for p in reports_dir.glob("*.txt"))
+
+    def kg(*args):
+        return subprocess.run([sys.executable, "-m", "kg", *args, "--store", str(root)], capture_output=True, text=True)
+
+    built = kg("build", str(reports_dir), str(SAMPLE))
+    assert built.returncode == 0, built.stderr
+    lines = built.stdout.splitlines()
+    assert len(lines) == len(names) + 3 and lines[-1].startswith(f"{len(names) + 1} built, 0 unchanged")
+    assert "published" in lines[-1] and all(any(line.startswith(n[:60]) for line in lines) for n in names)
+    assert len(report_index(open_read_only(root))) == len(names) + 1
+
+    gone = kg("remove", SAMPLE.name)
+    assert gone.returncode == 0 and gone.stdout.startswith("removed ") and gone.stdout.endswith("\n")
+    assert len(report_index(open_read_only(root))) == len(names)
+    again = kg("remove", SAMPLE.name)
+    assert again.returncode == 2 and "no report in the store has those names" in again.stderr
+    refused = kg("build", str(tmp_path / "nowhere"))
+    assert refused.returncode == 2 and refused.stderr.startswith("kg: ")
