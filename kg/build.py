@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import os
-import multiprocessing as mp
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import Graph, URIRef
-from rdflib.compare import to_canonical_graph
 
 from . import constants as C
 from . import entries as page_entries
@@ -109,6 +106,7 @@ def reference_dataset() -> tuple[bytes, bytes]:
 def _stable(g: Graph) -> Graph:
     """Replace blank nodes (OWL lists, disjointness axioms) by Skolem IRIs named from the canonical labelling,
     so two builds of the same input dump byte-identical N-Quads (a store would mint fresh blank node ids)."""
+    from rdflib.compare import to_canonical_graph  # only when the reference files changed
     canon = to_canonical_graph(g)
     return canon.skolemize(authority=C.BASE.rstrip("/"), basepath="/.well-known/genid/")
 
@@ -124,6 +122,8 @@ def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool =
         for f in files:
             yield convert(str(f), infer, accept_partial, reasoner, validator)
         return
+    import multiprocessing as mp  # imported here: adding one report needs no pool (~25 ms of imports)
+    from concurrent.futures import ProcessPoolExecutor
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
