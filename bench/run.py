@@ -227,7 +227,7 @@ def timed_export(st: ox.Store, seconds: float, folder: Path | None = None) -> tu
     export takes longer than it tells)."""
     out = _Sink()
     t = time.perf_counter()
-    if folder is not None and (folder / C.GRAPH_DUMPS).is_dir():
+    if folder is not None and ((folder / C.GRAPH_FILES).is_file() or (folder / C.GRAPH_DUMPS).is_dir()):
         export(st, out, "turtle", None, folder)
         return time.perf_counter() - t, len(st), out.n
     if not seconds:

@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from . import constants as C
 from . import entries as page_entries
 from . import tallies, vocab
-from .dumps import Dumps, Entries, Labels, per_graph, turtle_gz
+from .dumps import GraphFiles, turtle_gz
 from .hashes import FileHashes
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
@@ -238,7 +238,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
             for g in stale:
                 writer.drop(g)
             if older:  # graphs an older version built: their lists for the pages, once
-                page_entries.backfill(gen.tmp, gen.store, older)
+                page_entries.backfill(gen.files, gen.store, older)
                 notice(f"{root}: the pages' lists and labels written for {len(older)} graphs built by an older version")
             writer.finish()  # lets go of the store: publish() must close it before moving its folder
             _listing_after(listing, stale, by_graph.values(), digest, writer.sizes, gen.store).write(gen.tmp)
@@ -298,9 +298,9 @@ class _LocalWriter:
     BATCH_BYTES = 32 << 20
     COMPACT_AFTER = 100  # graphs: compacting costs ~2 % of such a build and speeds every later read
 
-    def __init__(self, store: ox.Store, folder: Path):
+    def __init__(self, store: ox.Store, files: tuple[GraphFiles, ...]):
         self.store = store
-        self.dumps, self.entries, self.labels = Dumps(folder), Entries(folder), Labels(folder)
+        self.dumps, self.entries, self.labels = files
         self.pending: list[bytes] = []
         self.size = 0
         self.written = 0
@@ -367,7 +367,7 @@ class _RemoteWriter:
 def _open_generation(root: Path, digest: str, ref_hash: str | None) -> tuple[NewGeneration, "_LocalWriter"]:
     """Start the new generation (with the reference graphs brought up to date) and its writer."""
     gen = NewGeneration(root)
-    writer = _LocalWriter(gen.store, gen.tmp)
+    writer = _LocalWriter(gen.store, gen.files)
     _reference(writer, digest, ref_hash)
     return gen, writer
 
@@ -396,7 +396,7 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
         try:
             for g in gone:
                 gen.store.remove_graph(ox.NamedNode(g))
-                for files in per_graph(gen.tmp):
+                for files in gen.files:
                     files.drop(g)
             _listing_after(listing, gone, (), listing.reference, {}, gen.store).write(gen.tmp)
             _keep_tallies(base, gen, gone, [])

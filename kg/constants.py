@@ -22,12 +22,15 @@ SAMPLES_DIR = ROOT / "samples"
 
 # Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
-GRAPH_DUMPS = "turtle"                # in each generation folder: its graphs as gzipped Turtle (kg/dumps.py)
-# In each generation folder: what each report graph lists for the pages, and its labels for the search
-# (kg/entries.py). The format's version is in the name: a new format is a new folder, which the next build
-# writes for every graph (a generation's folders of other versions are not carried into the next).
+# Files kept per graph (kg/dumps.py), in the store folder's pool shared by its generations (GRAPH_POOL/<kind>/),
+# each generation naming its own in GRAPH_FILES: the graphs as gzipped Turtle; what each report graph lists
+# for the pages, and its labels for the search (kg/entries.py). The format's version is in the kind's name:
+# a new format is a new kind, which the next build writes for every graph (other versions are not carried on).
+GRAPH_DUMPS = "turtle"
 GRAPH_ENTRIES = "entries-v2"
 GRAPH_LABELS = "labels-v2"
+GRAPH_POOL = "files"                  # in the store folder
+GRAPH_FILES = "files.json"            # in each generation folder: {kind: {graph IRI: file name in the pool}}
 FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/hashes.py)
 REPORTS_LIST = "reports.json"         # in each generation folder: its reports' hashes, file names, meetings (kg/store.py)
 

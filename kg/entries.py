@@ -8,9 +8,9 @@ a mechanism's 4,500 positions at 1,000 reports, 12-27 s at 10,000. A build knows
 positions as it converts it, so the worker writes them down (a few KB a report) and the pages
 choose from these lists in Python; only the 50 shown are asked of the store.
 
-Layout: `gen-000007/entries-v2/<sha1 of the graph IRI>.json` (kg/constants.py: the version is in the
-name), kept like the graph's Turtle (kg/dumps.GraphFiles: hard-linked into the next generation,
-replaced by a rename, dropped with its graph). A build writes the files of graphs an older version made
+Layout: `files/entries-v2/<sha1 of the graph IRI>.<digest>.json` in the store folder (kg/constants.py: the
+version is in the name), kept like the graph's Turtle (kg/dumps.GraphFiles: shared by the generations that
+list it, a new file for a changed graph, forgotten with its graph). A build writes the files of graphs an older version made
 (backfill); until then, or where a file is damaged, the pages ask the store (web/entries.py decides).
 
 A graph's file: {"v": VERSION, "iris": [every IRI it names, each once], "dates": [[event, date]],
@@ -140,24 +140,16 @@ def loads(data: bytes, intern: dict[str, str] | None = None) -> dict | None:
 
 
 def missing(generation, graphs) -> list[str]:
-    """The report *graphs* of the generation folder without their entries or labels (built by an older version).
-
-    Each folder is listed once (one stat per graph was 20-40 ms at 10,000 reports, on every build)."""
-    import os
-
-    from .dumps import Entries, Labels, file_name
-    have = []
-    for files in (Entries(generation), Labels(generation)):
-        try:
-            have.append(set(os.listdir(files.dir)))
-        except FileNotFoundError:
-            have.append(set())
-    return [g for g in graphs if file_name(g, ".json") not in have[0] or file_name(g, ".json") not in have[1]]
+    """The report *graphs* of the generation folder without their entries or labels (built by an older version)."""
+    from .dumps import Entries, Labels
+    have = [files.present(graphs) for files in (Entries(generation), Labels(generation))]
+    return [g for g in graphs if g not in have[0] or g not in have[1]]
 
 
-def backfill(generation, store, graphs) -> None:
-    """Write the entries and labels of *graphs* into the unpublished generation folder, from each graph's
-    Turtle file (or, without one, from the *store*): once, for graphs an older version built.
+def backfill(files, store, graphs) -> None:
+    """Write the entries and labels of *graphs* into an unpublished generation (its per-graph *files*:
+    Turtle, entries, labels), from each graph's Turtle (or, without one, from the *store*): once, for
+    graphs an older version built.
 
     About 15 ms a graph (the Turtle parsed again), so upgrading a 1,000-report store adds ~15 s to one build."""
     import gzip
@@ -165,8 +157,7 @@ def backfill(generation, store, graphs) -> None:
     import pyoxigraph as ox
     from rdflib import BNode, URIRef
 
-    from .dumps import Dumps, Entries, Labels
-    turtle, entries, labels = Dumps(generation), Entries(generation), Labels(generation)
+    turtle, entries, labels = files
 
     def term(t):
         return URIRef(t.value) if isinstance(t, ox.NamedNode) else BNode(t.value) if isinstance(t, ox.BlankNode) else t.value

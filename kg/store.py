@@ -3,9 +3,10 @@
 Layout of a store folder:
     current -> gen-000007     the published generation (readers open this, read-only)
     gen-000006, gen-000007    the previous generation is kept for readers still holding it
-    gen-000007/turtle/        each of its graphs as gzipped Turtle, for the export (kg/dumps.py)
-    gen-000007/entries-v2/    each report graph's positions and arguments, for the pages' lists (kg/entries.py)
-    gen-000007/labels-v2/     each report graph's labels, for the search (kg/entries.py)
+    files/turtle/             each graph as gzipped Turtle, for the export (kg/dumps.py), named by its bytes
+    files/entries-v2/         each report graph's positions and arguments, for the pages' lists (kg/entries.py)
+    files/labels-v2/          each report graph's labels, for the search (kg/entries.py)
+    gen-000007/files.json     which of those files are its graphs' (shared between generations, never rewritten)
     gen-000007/reports.json   its reports' hashes, file names and meetings, for the next build (Listing)
     gen-000007/alignment.json its alignment tallies, for the alignment and state pages (kg/tallies.py)
     build.lock                held (flock) by the one build allowed at a time
@@ -30,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import constants as C
-from .dumps import per_graph
+from .dumps import lists, per_graph, save, start, sweep
 
 REPORTS_QUERY = """
 PREFIX cdo: <%s>
@@ -175,27 +176,30 @@ class NewGeneration:
 
     def __init__(self, root: Path):
         self.root = root
+        self.killed = False  # a build was killed: the pool may hold files no generation lists
         for stale in root.glob("tmp-gen-*"):  # left by a killed build
             shutil.rmtree(stale, ignore_errors=True)
+            self.killed = True
         gens = sorted(root.glob("gen-*"))
         number = int(gens[-1].name.split("-")[1]) + 1 if gens else 1
         self.name = f"gen-{number:06d}"
         self.tmp = root / f"tmp-{self.name}"
         base = current_path(root)
+        graphs = ()
         if base is not None:
             # Through a read-only handle: a read-write open would replay and delete the published
             # generation's write-ahead log and rewrite its MANIFEST under running readers.
             ox.Store.read_only(str(base)).backup(str(self.tmp))
-            self.store = ox.Store(str(self.tmp))
-            for files in per_graph(self.tmp):
-                files.link_from(base)
-        else:
-            self.store = ox.Store(str(self.tmp))
+            if not (base / C.GRAPH_FILES).exists():  # made before the pool: its files move there once
+                graphs = [*Listing.of_generation(base).reports, C.ONTOLOGY_GRAPH, C.REFERENCE_GRAPH]
+        self.store = ox.Store(str(self.tmp))
+        self.files = start(self.tmp, base, graphs)  # its per-graph files: the base's list, to change
 
     def publish(self) -> Path:
         """Flush, move into place and atomically repoint `current`; keep one older generation."""
         self.store.flush()
         del self.store
+        save(self.files, self.tmp)
         final = self.root / self.name
         os.replace(self.tmp, final)
         link_tmp = self.root / "current.tmp"
@@ -208,8 +212,15 @@ class NewGeneration:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        for old in sorted(self.root.glob("gen-*"))[:-2]:
+        kept = sorted(self.root.glob("gen-*"))
+        gone = [lists(per_graph(old)) for old in kept[:-2]]
+        for old in kept[:-2]:
             shutil.rmtree(old, ignore_errors=True)
+        # The files the removed generations listed and the kept ones do not; after a killed build (or when
+        # the previous generation is from before the pool), whatever none lists.
+        previous = per_graph(kept[-2]) if len(kept) > 1 else ()
+        everything = self.killed or any(f.names is None for f in previous)
+        sweep(self.root, gone, [lists(self.files), lists(previous)], everything)
         return final
 
     def discard(self) -> None:
@@ -217,3 +228,5 @@ class NewGeneration:
         if hasattr(self, "store"):
             del self.store
         shutil.rmtree(self.tmp, ignore_errors=True)
+        # and the files it put in the pool: whatever no published generation lists
+        sweep(self.root, [], [lists(per_graph(g)) for g in self.root.glob("gen-*")], everything=True)

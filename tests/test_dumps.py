@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import shutil
 from pathlib import Path
 
@@ -11,9 +12,10 @@ import pytest
 
 from kg import constants as C
 from kg.build import build, remove
-from kg.dumps import _without_prefixes, file_name
+from kg.dumps import Dumps, _without_prefixes, file_name, per_graph
+from kg.entries import missing
 from kg.export import SERIAL_PREFIXES, export
-from kg.store import current_path, open_read_only
+from kg.store import Listing, current_path, open_read_only
 
 from .conftest import SAMPLE
 
@@ -51,7 +53,8 @@ def test_export_from_the_files_equals_the_engines_through_every_kind_of_change(c
         one_fast, one_slow = _both(root, other) if open_read_only(root).contains_named_graph(ox.NamedNode(other)) else (set(), set())
         assert one_fast == one_slow
         named = {g.value for g in open_read_only(root).named_graphs()}
-        assert {f.name for f in (current_path(root) / C.GRAPH_DUMPS).iterdir()} == {file_name(g) for g in named}
+        assert Dumps(current_path(root)).present(named) == named
+        assert pool(root) == listed(root)  # every file some kept generation lists, and no other
     build([corpus], root)
     same()
     sample = corpus / SAMPLE.name
@@ -70,35 +73,126 @@ def test_export_from_the_files_equals_the_engines_through_every_kind_of_change(c
     same()
 
 
+def pool(root: Path) -> set[tuple[str, str]]:
+    return {(d.name, f.name) for d in (root / C.GRAPH_POOL).iterdir() for f in d.iterdir()}
+
+
+def listed(root: Path) -> set[tuple[str, str]]:
+    """The files the store's generations list."""
+    out = set()
+    for gen in root.glob("gen-*"):
+        if (gen / C.GRAPH_FILES).exists():  # a generation from before the pool keeps its own files
+            out |= {(kind, n) for kind, names in json.loads((gen / C.GRAPH_FILES).read_text()).items() for n in names.values()}
+    return out
+
+
 def test_a_later_build_never_writes_a_published_generations_files(corpus, tmp_path):
-    """Turtle, entries and labels alike: the unchanged graphs' files are links to the same bytes."""
+    """Turtle, entries and labels alike: an unchanged graph's file is the same file in both generations, a
+    changed graph's is a new one, and what the first generation lists still holds the bytes it did."""
     root = tmp_path / "store"
     build([corpus], root)
     first = current_path(root)
-    folders = (C.GRAPH_DUMPS, C.GRAPH_ENTRIES, C.GRAPH_LABELS)
-    before = {(d, f.name): f.read_bytes() for d in folders for f in (first / d).iterdir()}
+    kinds = per_graph(first)
+    before = {(f.folder, g): f.path(g).read_bytes() for f in kinds for g in f.names}
+    inodes = {(f.folder, g): f.path(g).stat().st_ino for f in kinds for g in f.names}
     sample = corpus / SAMPLE.name
     sample.write_text(sample.read_text(encoding="utf-8").replace("131 words per minute", "97 words per minute"), encoding="utf-8")
     build([corpus], root)
     now = current_path(root)
     assert now != first
-    assert {(d, f.name): f.read_bytes() for d in folders for f in (first / d).iterdir()} == before
-    for d in folders:
-        names = sorted(n for k, n in before if k == d)
-        linked = [n for n in names if (first / d / n).stat().st_ino == (now / d / n).stat().st_ino]
-        assert len(names) >= 2 and len(linked) == len(names) - 1, d  # the replaced report's file is new, the others linked
-    changed = [n for (d, n), b in before.items() if d == C.GRAPH_DUMPS and (now / d / n).read_bytes() != b]
-    assert len(changed) == 1
+    assert {(f.folder, g): f.path(g).read_bytes() for f in per_graph(first) for g in f.names} == before
+    changed = {}
+    for old, new in zip(per_graph(first), per_graph(now)):
+        assert set(old.names) == set(new.names) and len(new.names) >= 2, old.folder
+        changed[old.folder] = {g for g in new.names if new.names[g] != old.names[g]}
+        for g in set(new.names) - changed[old.folder]:
+            assert new.path(g).stat().st_ino == inodes[(old.folder, g)]  # the same file, not a copy
+    graph = C.DATA_NS + "graph/" + SAMPLE.stem
+    assert changed[C.GRAPH_DUMPS] == {graph}  # its Turtle changed; its lists only if what they hold did
+    assert changed[C.GRAPH_ENTRIES] <= {graph} and changed[C.GRAPH_LABELS] <= {graph}
+    assert pool(root) == listed(root)
+
+
+def test_the_pool_keeps_what_the_kept_generations_list_and_nothing_else(corpus, tmp_path):
+    root = tmp_path / "store"
+    build([corpus], root)
+    stray = root / C.GRAPH_POOL / C.GRAPH_DUMPS / "0123.abcd.ttl.gz"  # as a killed build leaves one
+    stray.write_bytes(b"x")
+    (root / "tmp-gen-000099").mkdir()  # with its unpublished generation
+    first = listed(root)
+    sample = corpus / SAMPLE.name
+    for speed in ("97", "98", "99"):
+        sample.write_text(sample.read_text(encoding="utf-8").replace("131 words per minute", f"{speed} words per minute")
+                          .replace(f"{int(speed) - 1} words per minute", f"{speed} words per minute"), encoding="utf-8")
+        build([corpus], root)
+        assert pool(root) == listed(root) and not stray.exists()
+        assert len(list(root.glob("gen-*"))) == 2
+    assert not first <= listed(root)  # the first generation's own Turtle of the sample is gone with it
+    assert remove([SAMPLE.name], root) and pool(root) == listed(root)
+    sample.write_bytes(sample.read_bytes()[:1500] + b"\xff\xfe")  # a build that fails after writing the good one
+    shutil.copy(SAMPLE, corpus / "2024-12-03-a-third-meeting.txt")
+    (corpus / "2024-12-03-a-third-meeting.txt").write_text(
+        SAMPLE.read_text(encoding="utf-8").replace("4 Dec 2024", "3 Dec 2024"), encoding="utf-8")
+    before = pool(root)
+    assert build([corpus], root, jobs=1).rejected and pool(root) == before == listed(root)
+
+
+def test_a_store_from_before_the_pool_is_read_and_moved_on(corpus, tmp_path):
+    """A generation that keeps its files in its own folders (the previous layout) is exported and listed from
+    them; the next build carries them into the pool once, by hard links, and writes nothing it need not."""
+    root = tmp_path / "store"
+    build([corpus], root)
+    gen = current_path(root)
+    expected = as_before_the_pool(gen)
+    assert all(f.names is None for f in per_graph(gen))
+    assert {(f.folder, g): f.path(g).read_bytes() for f in per_graph(gen) for g in f.present(listing_graphs(gen))} == expected
+    fast, slow = _both(root)
+    assert fast == slow and len(fast) > 1000
+    assert missing(gen, Listing.of_generation(gen).reports) == []
+
+    result = build([corpus], root)  # nothing to convert: the next change publishes the moved files
+    assert not result.published and current_path(root) == gen
+    (corpus / "2024-12-05-another-meeting.txt").unlink()
+    other = C.DATA_NS + "graph/2024-12-05-another-meeting"
+    assert build([corpus], root, prune=True).removed == [other]
+    now = current_path(root)
+    moved = {(f.folder, g): f.path(g).read_bytes() for f in per_graph(now) for g in f.names}
+    assert moved == {k: v for k, v in expected.items() if k[1] != other}
+    assert all(f.path(g).stat().st_ino == (gen / f.folder / file_name(g, f.suffix)).stat().st_ino
+               for f in per_graph(now) for g in f.names)  # linked, not copied
+    fast, slow = _both(root)
+    assert fast == slow and len(fast) > 1000
+    assert pool(root) == listed(root)
+
+
+def as_before_the_pool(gen: Path, kinds=(C.GRAPH_DUMPS, C.GRAPH_ENTRIES, C.GRAPH_LABELS)) -> dict:
+    """Lay the (only) generation's files out as the version before the pool did, each kind of *kinds* in its
+    own folder (the others dropped); return {(kind, graph): bytes}."""
+    expected = {}
+    for files in per_graph(gen):
+        if files.folder not in kinds:
+            continue
+        (gen / files.folder).mkdir()
+        for g in files.names:
+            shutil.copy(files.path(g), gen / files.folder / file_name(g, files.suffix))
+            expected[(files.folder, g)] = files.path(g).read_bytes()
+    (gen / C.GRAPH_FILES).unlink()
+    shutil.rmtree(gen.parent / C.GRAPH_POOL)
+    return expected
+
+
+def listing_graphs(gen: Path) -> list[str]:
+    return [*Listing.of_generation(gen).reports, C.ONTOLOGY_GRAPH, C.REFERENCE_GRAPH]
 
 
 def test_graphs_without_a_file_are_exported_by_the_engine(corpus, tmp_path):
     root = tmp_path / "store"
     build([corpus], root)
-    files = sorted((current_path(root) / C.GRAPH_DUMPS).iterdir())
-    files[0].unlink()  # one graph of a store built before the files existed
+    dumps = Dumps(current_path(root))
+    dumps.path(sorted(dumps.names)[0]).unlink()  # one graph of a store built before the files existed
     fast, slow = _both(root)
     assert fast == slow
-    shutil.rmtree(current_path(root) / C.GRAPH_DUMPS)
+    shutil.rmtree(root / C.GRAPH_POOL / C.GRAPH_DUMPS)
     fast, slow = _both(root)
     assert fast == slow
 

@@ -9,7 +9,7 @@ import pytest
 
 from kg import constants as C
 from kg import entries as kept_entries
-from kg.dumps import Entries
+from kg.dumps import Entries, Labels
 from kg.store import current_path
 
 from .conftest import rows
@@ -56,13 +56,14 @@ def test_a_graph_without_its_entries_has_the_pages_ask_the_store(built_store, tm
     import shutil
 
     from web.entries import _read
-    gen = tmp_path / "gen"
-    shutil.copytree(current_path(built_store[0]), gen)
+    shutil.copytree(built_store[0], tmp_path / "store", symlinks=True)  # the generations and their pool of files
+    gen = current_path(tmp_path / "store")
     assert _read.__wrapped__(str(gen)) is not None
-    files = sorted((gen / C.GRAPH_ENTRIES).iterdir())
-    files[0].write_text('{"v": 2, "iris": ["x"], "dates": [], "positions": [[0]], "arguments": []}', encoding="utf-8")
+    entries = Entries(gen)
+    first = entries.path(sorted(entries.names)[0])
+    first.write_text('{"v": 2, "iris": ["x"], "dates": [], "positions": [[0]], "arguments": []}', encoding="utf-8")
     assert _read.__wrapped__(str(gen)) is None
-    files[0].unlink()
+    first.unlink()
     assert _read.__wrapped__(str(gen)) is None
 
 
@@ -99,7 +100,7 @@ def test_entries_are_kept_with_each_report_graph_and_only_those(built_store):
     listed = Listing.of_generation(gen).reports
     files = Entries(gen)
     assert all(files.path(g) is not None for g in listed)
-    assert len(list(files.dir.iterdir())) == len(listed)
+    assert set(files.names) == set(listed)
 
 
 def test_pages_show_the_same_from_the_lists_as_from_the_store(built_store, store, monkeypatch):
@@ -193,8 +194,8 @@ def test_a_graph_without_its_labels_has_the_search_ask_the_store(built_store, tm
     root = tmp_path / "store"
     shutil.copytree(built_store[0], root, symlinks=True)
     assert kept_labels(root)
-    first = sorted((current_path(root) / C.GRAPH_LABELS).iterdir())[0]
-    first.write_bytes(b'["ab"]')
+    labels = Labels(current_path(root))
+    labels.path(sorted(labels.names)[0]).write_bytes(b'["ab"]')
     from web import create_app, search
     with create_app({"STORE": str(root), "ISOLATE_WORKERS": False}).test_request_context():
         assert search._kept_labels() is None
@@ -234,20 +235,26 @@ def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monke
     assert paged >= 1
 
 
-def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path):
-    """A store built before the lists existed gets them from its next build, once, even with nothing to convert."""
-    import shutil
+@pytest.mark.parametrize("layout", ["pool", "own folders"])
+def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path, layout):
+    """A store built before the lists existed gets them from its next build, once, even with nothing to convert
+    (whether its files are in the pool or, older still, in the generation's own folders)."""
+    import json
 
     from kg.build import build
     from kg.dumps import Dumps
     from kg.store import Listing, open_read_only
 
     from .test_add_one import _corpus
+    from .test_dumps import as_before_the_pool
     src, root = _corpus(tmp_path), tmp_path / "store"
     assert build([src], root).published
     old = current_path(root)
-    for folder in (C.GRAPH_ENTRIES, C.GRAPH_LABELS):  # as an older version left it
-        shutil.rmtree(old / folder)
+    if layout == "pool":  # as an older version left it: Turtle only
+        listed = json.loads((old / C.GRAPH_FILES).read_text())
+        (old / C.GRAPH_FILES).write_text(json.dumps({C.GRAPH_DUMPS: listed[C.GRAPH_DUMPS]}))
+    else:
+        as_before_the_pool(old, kinds=(C.GRAPH_DUMPS,))
     graphs = sorted(Listing.of_generation(old).reports)
     (Dumps(old).path(graphs[0])).unlink()  # and one graph without its Turtle: read from the store
     told = []
