@@ -207,7 +207,7 @@ def sweep(root: Path, gone: list[dict[str, set[str]]], kept: list[dict[str, set[
         keep = set().union(*(k.get(kind, set()) for k in kept))
         try:
             fd = os.open(pool / kind, os.O_RDONLY | os.O_DIRECTORY)
-        except FileNotFoundError:
+        except OSError:  # gone, or not a folder of ours
             continue
         try:
             names = os.listdir(fd) if everything else set().union(*(g.get(kind, set()) for g in gone))
