@@ -27,7 +27,7 @@ DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 # for the pages, and its labels for the search (kg/entries.py). The format's version is in the kind's name:
 # a new format is a new kind, which the next build writes for every graph (other versions are not carried on).
 GRAPH_DUMPS = "turtle"
-GRAPH_ENTRIES = "entries-v2"
+GRAPH_ENTRIES = "entries-v3"
 GRAPH_LABELS = "labels-v2"
 GRAPH_POOL = "files"                  # in the store folder
 GRAPH_FILES = "files.json"            # in each generation folder: {kind: {graph IRI: file name in the pool}}

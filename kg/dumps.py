@@ -11,7 +11,7 @@ its generations, each of which lists its graphs' files in `files.json` (`GraphFi
 starts from the list of the one it copies, so no file is linked, copied or ever written again, and
 publishing deletes the files no kept generation lists. A graph without a file (a store built before
 these existed) is exported by the engine, as before. The pages' entries of each graph (kg/entries.py)
-are kept the same way in `files/entries-v2/` and `files/labels-v2/` (kg/constants.py names them).
+are kept the same way in `files/entries-v3/` and `files/labels-v2/` (kg/constants.py names them).
 """
 
 from __future__ import annotations

@@ -31,6 +31,11 @@ def store_lists(store) -> dict:
     for r in rows(store, f"SELECT DISTINCT ?k ?arg ?date ?order WHERE {{ ?arg cdo:topic ?k . {ARGUMENT} }} ORDER BY ?k DESC(?date) ?order ?arg"):
         found[r["k"]].append(r["arg"])
     out["on_topic"] = dict(found)
+    dated = defaultdict(dict)  # every actor's labelled events, newest first (the person page's query)
+    for r in rows(store, """SELECT DISTINCT ?k ?event ?date WHERE { ?part cdo:participant ?k ; cdo:inEvent ?event .
+            ?event rdfs:label ?label . OPTIONAL { ?event cdo:date ?date } }"""):
+        dated[r["k"]][r["event"]] = max(dated[r["k"]].get(r["event"], ""), r["date"] or "")
+    out["took_part"] = {k: sorted(v, key=lambda e: (v[e], e), reverse=True) for k, v in dated.items()}
     for name, q in (("holder_counts", "?p cdo:positionOf ?k"), ("target_counts", "?p cdo:target ?k"),
                     ("topic_counts", "?p cdo:topic ?k . ?p a cdo:Argument")):
         out[name] = {r["k"]: int(r["n"]) for r in rows(store, f"SELECT ?k (COUNT(DISTINCT ?p) AS ?n) WHERE {{ {q} }} GROUP BY ?k")}
@@ -43,6 +48,7 @@ def kept_lists(root: Path) -> dict:
     found = _read.__wrapped__(str(current_path(root)))
     assert found is not None, "the generation keeps no entries"
     return {"held": found.held, "on_behalf": found.on_behalf, "on_target": found.on_target, "on_topic": found.on_topic,
+            "took_part": found.took_part,
             **{k: dict(getattr(found, k)) for k in ("holder_counts", "target_counts", "topic_counts")}}
 
 
@@ -202,12 +208,15 @@ def test_a_graph_without_its_labels_has_the_search_ask_the_store(built_store, tm
         assert search.search_page("viet nam", 1, 25)["total"] >= 1  # from the store
 
 
-def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monkeypatch):
+@pytest.mark.parametrize("source", ["lists", "store"])
+def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monkeypatch, source):
     """Every person's events, page by page, are the plain query's, newest first, each role listed (the sample
-    as three meetings, two events a page)."""
+    as three meetings, two events a page), chosen from the kept lists or asked of the store."""
     from kg.build import build
     from kg.store import open_read_only
-    from web import create_app, pictures
+    from web import create_app, entries, pictures
+    if source == "store":
+        monkeypatch.setattr(entries, "lists", lambda: None)
 
     from .test_add_one import _corpus
     root = tmp_path / "store"
@@ -233,6 +242,9 @@ def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monke
         assert got == want, iri
         paged += len(newest) == 3 and page == 2
     assert paged >= 1
+    if source == "lists":
+        with app.test_request_context("/"):
+            assert entries.lists() is not None and entries.lists().took_part  # the page did choose from them
 
 
 @pytest.mark.parametrize("layout", ["pool", "own folders"])
@@ -302,3 +314,17 @@ def test_the_label_index_ranks_as_a_plain_scan_does(built_store, store):
     assert index.found("beta", index.keys, index.key_starts) == [0, 2, 3]  # each row once, however often it matches
     assert index.key(1) == "" and index.key(3) == "beta beta" and index.flat(3) == "betabeta"
     assert index.iris[0] == ["https://x.example/1", "https://x.example/2"]
+
+
+def test_an_actors_events_are_its_labelled_ones_newest_first():
+    """As the person page's query: events without a label left out, an event's latest date across graphs,
+    undated events last, ties by IRI; each event once however many participations name it."""
+    from web.entries import Lists
+
+    def graph(dates, took_part, labelled):
+        return {"dates": dates, "positions": [], "arguments": [], "took_part": took_part, "labelled": labelled}
+    found = Lists([graph({"e1": "2024-01-01", "e2": "2024-03-01"}, [("a", "e1"), ("a", "e2"), ("a", "e3"), ("a", "e4"),
+                                                                   ("a", "e1"), ("b", "e2")], ["e1", "e2", "e4"]),
+                   graph({"e1": "2024-05-01"}, [("a", "e5"), ("a", "e6")], ["e5", "e6", "e3x"])])
+    assert found.events_of("a") == ["e1", "e2", "e6", "e5", "e4"]  # e1 dated again later; e3 has no label
+    assert found.events_of("b") == ["e2"] and found.events_of("c") == []

@@ -31,8 +31,15 @@ class Lists:
         held, on_behalf, on_target = defaultdict(list), defaultdict(list), defaultdict(list)
         self.holder_counts, self.target_counts, self.topic_counts = defaultdict(int), defaultdict(int), defaultdict(int)
         on_topic = defaultdict(list)
+        took_part, self.event_date, labelled = defaultdict(list), {}, set()
         for found in graphs:
             dates = found["dates"]
+            for event, date in dates.items():  # an event dated in several graphs sorts by its latest date, as a query's max
+                if date > self.event_date.get(event, ""):
+                    self.event_date[event] = date
+            for actor, event in found["took_part"]:
+                took_part[actor].append(event)
+            labelled.update(found["labelled"])
             for iri, event, holder, behalf, targets, listable in found["positions"]:
                 if holder is not None:
                     self.holder_counts[holder] += 1
@@ -58,6 +65,11 @@ class Lists:
         self.held = {k: sorted(v, key=newest, reverse=True) for k, v in held.items()}
         self.on_behalf = {k: sorted(v, key=newest, reverse=True) for k, v in on_behalf.items()}
         self.on_target = {k: sorted(v, key=newest, reverse=True) for k, v in on_target.items()}
+        # An actor's events, each once, newest first (undated last), then by IRI, as the person page's query sorts them.
+        self.took_part = {}
+        for actor, events in took_part.items():
+            self.took_part[actor] = sorted({e for e in events if e in labelled},
+                                           key=lambda e: (self.event_date.get(e, ""), e), reverse=True)
         # Newest first, then in the report's order (one without an order first, as SPARQL sorts unbound), then by
         # IRI: two stable sorts.
         self.on_topic = {}
@@ -88,6 +100,10 @@ class Lists:
 
     def on_topic_of(self, topic: str) -> list[str]:
         return self.on_topic.get(topic, [])
+
+    def events_of(self, actor: str) -> list[str]:
+        """The labelled events the actor took part in, newest first."""
+        return self.took_part.get(actor, [])
 
 
 _reading = threading.Lock()  # one reader: a page that comes while warm() reads waits for it instead of reading again

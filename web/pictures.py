@@ -279,10 +279,12 @@ def person_view(iri: str) -> dict:
     part in hundreds), and the positions they held."""
     p = _n(iri)
     took_part = f"?part cdo:participant {p} ; cdo:inEvent ?event . ?event rdfs:label ?label ."
-    dated = {}
-    for r in _rows(f"SELECT DISTINCT ?event ?date WHERE {{ {took_part} OPTIONAL {{ ?event cdo:date ?date }} }}"):
-        dated[r["event"]] = max(dated.get(r["event"]) or "", r["date"] or "")
-    newest = sorted(dated, key=lambda e: (dated[e], e), reverse=True)
+    newest = _listed("events_of", iri)  # from the lists the build keeps, or else:
+    if newest is None:
+        dated = {}
+        for r in _rows(f"SELECT DISTINCT ?event ?date WHERE {{ {took_part} OPTIONAL {{ ?event cdo:date ?date }} }}"):
+            dated[r["event"]] = max(dated.get(r["event"]) or "", r["date"] or "")
+        newest = sorted(dated, key=lambda e: (dated[e], e), reverse=True)
     pager = _pager(len(newest), EVENTS_PAGE, "events")
     chosen = newest[pager["start"]: pager["end"]]
     # The person's participations first (a subquery): from VALUES ?event Oxigraph read every participation of each event.
