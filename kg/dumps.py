@@ -16,11 +16,14 @@ are kept the same way in `files/entries-v3/` and `files/labels-v2/` (kg/constant
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import io
 import json
 import os
+import threading
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
@@ -104,6 +107,10 @@ class GraphFiles:
         """Each of *graphs*' files as *parse* reads its bytes, or None if one is missing, unreadable (a
         generation removed under a long-lived reader) or damaged (*parse* returns None): then the caller
         asks the store."""
+        with gc_paused():
+            return self._read_all(graphs, parse)
+
+    def _read_all(self, graphs, parse) -> list | None:
         out = []
         for g in graphs:
             found = self.path(g)
@@ -115,6 +122,33 @@ class GraphFiles:
                 return None
             out.append(data)
         return out
+
+
+_paused = 0
+_pausing = threading.Lock()
+
+
+@contextmanager
+def gc_paused():
+    """Hold Python's cyclic garbage collector while reading or indexing a generation's files in bulk.
+
+    Decoding them makes millions of lists and strings, none in a cycle, and each allocation past a threshold
+    starts a collection that walks every object the process already holds. When the last thread is done,
+    what they made is moved out of the collector's reach (`gc.freeze`: freed as usual when no longer used,
+    never walked again; only garbage in a cycle made meanwhile would stay) before the collector comes back:
+    else its first collection walks every object made in the pause (1–3 s at 10,000 reports)."""
+    global _paused
+    with _pausing:
+        _paused += 1
+        gc.disable()
+    try:
+        yield
+    finally:
+        with _pausing:
+            _paused -= 1
+            if not _paused:
+                gc.freeze()
+                gc.enable()
 
 
 def _listed(generation: Path) -> dict | None:

@@ -215,3 +215,21 @@ def test_the_same_triples_in_any_order_at_any_time_give_the_same_file(monkeypatc
     later = time.time() + 3600
     monkeypatch.setattr(gzip.time, "time", lambda: later)
     assert turtle_gz(b"".join(reversed(lines))) == first
+
+
+def test_the_collector_is_held_while_files_are_read_and_comes_back_after():
+    """kg.dumps.gc_paused: held while any reader is inside (readers overlap: the lists' thread and a search),
+    back when the last one leaves, even through an error."""
+    import gc
+
+    from kg.dumps import gc_paused
+    assert gc.isenabled()
+    with gc_paused():
+        assert not gc.isenabled()
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), gc_paused():
+        raise ValueError("a damaged file")
+    assert gc.isenabled()

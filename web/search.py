@@ -8,6 +8,7 @@ from bisect import bisect_right
 import pyoxigraph as ox
 
 from kg import constants as C
+from kg.dumps import gc_paused
 from kg.entries import LABELS
 from kg.export import prefixed_name
 from kg.resolve import norm
@@ -71,10 +72,11 @@ def _search_index() -> LabelIndex:
     asked of the engine, every label of the store took 4.3 s at 1,000 reports (224,000 labels) and
     about 80 s at 10,000; the reference and ontology graphs are asked (a few thousand)."""
     def make():
-        found = _kept_labels()
-        if found is None:
-            found = {(r["s"], r["l"]) for r in rows(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}")}
-        return LabelIndex(found)
+        with gc_paused():  # millions of new objects and no cycle among them (kg.dumps.gc_paused)
+            found = _kept_labels()
+            if found is None:
+                found = {(r["s"], r["l"]) for r in rows(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}")}
+            return LabelIndex(found)
     return cached("search", make)
 
 
