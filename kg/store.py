@@ -212,13 +212,13 @@ class NewGeneration:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
-        kept = sorted(self.root.glob("gen-*"))
-        gone = [lists(per_graph(old)) for old in kept[:-2]]
-        for old in kept[:-2]:
+        gens = sorted(self.root.glob("gen-*"))
+        gone = [lists(per_graph(old)) for old in gens[:-2]]
+        for old in gens[:-2]:
             shutil.rmtree(old, ignore_errors=True)
         # The files the removed generations listed and the kept ones do not; after a killed build (or when
         # the previous generation is from before the pool), whatever none lists.
-        previous = per_graph(kept[-2]) if len(kept) > 1 else ()
+        previous = per_graph(gens[-2]) if len(gens) > 1 else ()
         everything = self.killed or any(f.names is None for f in previous)
         sweep(self.root, gone, [lists(self.files), lists(previous)], everything)
         return final
