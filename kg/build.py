@@ -14,12 +14,13 @@ from rdflib import Graph, URIRef
 from . import constants as C
 from . import entries as page_entries
 from . import tallies, vocab
-from .dumps import GraphFiles, turtle_gz
+from .dumps import turtle_gz
 from .hashes import FileHashes
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
-from .remote import RemoteStore
+from .pool import GraphFiles
 from .procs import die_with_parent
+from .remote import RemoteStore
 from .store import Listing, NewGeneration, build_lock, current_path, graph_sizes
 
 CDO_SHA = URIRef(C.ONTOLOGY_NS + "sha256")
@@ -106,7 +107,8 @@ def reference_dataset() -> tuple[bytes, bytes]:
 def _stable(g: Graph) -> Graph:
     """Replace blank nodes (OWL lists, disjointness axioms) by Skolem IRIs named from the canonical labelling,
     so two builds of the same input dump byte-identical N-Quads (a store would mint fresh blank node ids)."""
-    from rdflib.compare import to_canonical_graph  # only when the reference files changed
+    # imported here: only when the reference files changed
+    from rdflib.compare import to_canonical_graph
     canon = to_canonical_graph(g)
     return canon.skolemize(authority=C.BASE.rstrip("/"), basepath="/.well-known/genid/")
 

@@ -22,7 +22,7 @@ SAMPLES_DIR = ROOT / "samples"
 
 # Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
-# Files kept per graph (kg/dumps.py), in the store folder's pool shared by its generations (GRAPH_POOL/<kind>/),
+# Files kept per graph (kg/pool.py), in the store folder's pool shared by its generations (GRAPH_POOL/<kind>/),
 # each generation naming its own in GRAPH_FILES: the graphs as gzipped Turtle; what each report graph lists
 # for the pages, and its labels for the search (kg/entries.py). The format's version is in the kind's name:
 # a new format is a new kind, which the next build writes for every graph (other versions are not carried on).

@@ -9,7 +9,7 @@ positions as it converts it, so the worker writes them down (a few KB a report) 
 choose from these lists in Python; only the 50 shown are asked of the store.
 
 Layout: `files/entries-v3/<sha1 of the graph IRI>.<digest>.json` in the store folder (kg/constants.py: the
-version is in the name), kept like the graph's Turtle (kg/dumps.GraphFiles: shared by the generations that
+version is in the name), kept like the graph's Turtle (kg/pool.GraphFiles: shared by the generations that
 list it, a new file for a changed graph, forgotten with its graph). A build writes the files of graphs an older version made
 (backfill); until then, or where a file is damaged, the pages ask the store (web/entries.py decides).
 
@@ -154,7 +154,7 @@ def loads(data: bytes, intern: dict[str, str] | None = None) -> dict | None:
 
 def missing(generation, graphs) -> list[str]:
     """The report *graphs* of the generation folder without their entries or labels (built by an older version)."""
-    from .dumps import Entries, Labels
+    from .pool import Entries, Labels
     have = [files.present(graphs) for files in (Entries(generation), Labels(generation))]
     return [g for g in graphs if g not in have[0] or g not in have[1]]
 

@@ -3,7 +3,7 @@
 Layout of a store folder:
     current -> gen-000007     the published generation (readers open this, read-only)
     gen-000006, gen-000007    the previous generation is kept for readers still holding it
-    files/turtle/             each graph as gzipped Turtle, for the export (kg/dumps.py), named by its bytes
+    files/turtle/             each graph as gzipped Turtle, for the export (kg/dumps.py), named by its bytes (kg/pool.py)
     files/entries-v3/         each report graph's positions, arguments and participations, for the pages' lists (kg/entries.py)
     files/labels-v2/          each report graph's labels, for the search (kg/entries.py)
     gen-000007/files.json     which of those files are its graphs' (shared between generations, never rewritten)
@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import constants as C
-from .dumps import lists, per_graph, save, start, sweep
+from .pool import lists, per_graph, save, start, sweep
 
 REPORTS_QUERY = """
 PREFIX cdo: <%s>

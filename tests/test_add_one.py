@@ -247,6 +247,6 @@ def test_a_renamed_report_built_with_prune_replaces_its_old_name(tmp_path, new_n
     graphs = {r.graph_iri for r in result.built}
     st = open_read_only(root)
     assert all(st.contains_named_graph(ox.NamedNode(g)) for g in graphs) and not graphs & set(result.removed)
-    from kg.dumps import Dumps
+    from kg.pool import Dumps
     from kg.store import current_path
     assert all(Dumps(current_path(root)).path(g) is not None for g in graphs)

@@ -12,9 +12,10 @@ import pytest
 
 from kg import constants as C
 from kg.build import build, remove
-from kg.dumps import Dumps, _without_prefixes, file_name, per_graph
+from kg.dumps import _without_prefixes
 from kg.entries import missing
 from kg.export import SERIAL_PREFIXES, export
+from kg.pool import Dumps, file_name, per_graph
 from kg.store import Listing, current_path, open_read_only
 
 from .conftest import SAMPLE
@@ -218,11 +219,11 @@ def test_the_same_triples_in_any_order_at_any_time_give_the_same_file(monkeypatc
 
 
 def test_the_collector_is_held_while_files_are_read_and_comes_back_after():
-    """kg.dumps.gc_paused: held while any reader is inside (readers overlap: the lists' thread and a search),
+    """kg.pool.gc_paused: held while any reader is inside (readers overlap: the lists' thread and a search),
     back when the last one leaves, even through an error."""
     import gc
 
-    from kg.dumps import gc_paused
+    from kg.pool import gc_paused
     assert gc.isenabled()
     with gc_paused():
         assert not gc.isenabled()

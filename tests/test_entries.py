@@ -9,7 +9,7 @@ import pytest
 
 from kg import constants as C
 from kg import entries as kept_entries
-from kg.dumps import Entries, Labels
+from kg.pool import Entries, Labels
 from kg.store import current_path
 
 from .conftest import rows
@@ -254,7 +254,7 @@ def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path, layout):
     import json
 
     from kg.build import build
-    from kg.dumps import Dumps
+    from kg.pool import Dumps
     from kg.store import Listing, open_read_only
 
     from .test_add_one import _corpus

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg import entries as kept_entries
-from kg.dumps import Entries, gc_paused
+from kg.pool import Entries, gc_paused
 from kg.store import Listing
 
 from . import db
@@ -134,7 +134,7 @@ def warm(generation: Path) -> None:
 def _read(generation: str) -> Lists | None:
     """Read every report graph's entries (a published generation never changes: its path is key enough)."""
     strings: dict[str, str] = {}
-    with gc_paused():  # millions of new objects and no cycle among them (kg.dumps.gc_paused)
+    with gc_paused():  # millions of new objects and no cycle among them (kg.pool.gc_paused)
         graphs = Entries(Path(generation)).read_all(Listing.of_generation(Path(generation)).reports,
                                                     lambda data: kept_entries.loads(data, strings))
         return Lists(graphs) if graphs is not None else None
