@@ -47,7 +47,8 @@ def mapped(path: Path) -> Graph:
 
 
 def verdict(outcome_problems) -> Counter:
-    """What a validation says, as tests/test_shacl.py compares it: the message only where a shape writes one."""
+    """What a validation says: severity, focus, path, shape, and the message only where a shape writes one
+    (pySHACL words the ones it makes itself otherwise); tests/test_shacl.py compares by it too."""
     custom = {str(m) for m in vocab.shapes_graph().objects(None, V.SH.message)}
     return Counter((p.severity, p.focus, p.path, p.source, p.message if p.message in custom else "")
                    for p in outcome_problems)

@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from bench.engines import mapped, verdict
 from bench.synth import corrupt
-from kg import vocab
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.resolve import default_resolver
-from kg.validate import SH, _compiled, validate_graph
+from kg.validate import _compiled, validate_graph
 
 from .conftest import FIXTURES, SAMPLE, real_reports
 
@@ -25,18 +22,12 @@ FIXTURE_FILES = sorted((SHAPES / "valid").glob("*.ttl")) + sorted((SHAPES / "inv
 
 
 def results(outcome) -> Counter:
-    """What a validation says: severity, focus, path, shape, and the message where the shape gives one."""
-    custom = {str(m) for m in vocab.shapes_graph().objects(None, SH.message)}
-    return Counter((p.severity, p.focus, p.path, p.source, p.message if p.message in custom else "") for p in outcome.problems)
+    """What a validation says (bench.engines.verdict: the bench compares engines by the same key)."""
+    return verdict(outcome.problems)
 
 
 def same(g: Graph) -> tuple[Counter, Counter]:
     return results(validate_graph(g)), results(validate_graph(g, validator="pyshacl"))
-
-
-def mapped(path: Path) -> Graph:
-    data = path.read_bytes()
-    return map_report(parse_file(str(path), data, False), default_resolver(), data)
 
 
 def test_the_project_shapes_compile():
