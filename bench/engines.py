@@ -23,8 +23,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import OWL, RDF
 
 from kg import infer, vocab
 from kg import validate as V
@@ -93,12 +93,11 @@ class TurboRules:
         )
         self.term = _term
         onto = vocab.ontology_graph()
-        self.lifted = set(onto.subjects(RDFS.subPropertyOf, None))
         kept = {t for t in onto if not (t[0] in leave_out and t[1] == OWL.propertyChainAxiom)}
         self.onto = rdflib_turbo.Dataset().parse(data=ntriples(kept), format="nt")
 
     def entailments(self, asserted: set) -> set:
-        data = ntriples({t for t in asserted if not isinstance(t[2], Literal) or t[1] in self.lifted})
+        data = ntriples(infer.reasoning_facts(asserted))
         delta = self.onto.copy().parse(data=data, format="nt").infer_delta(inference="owlrl")
         quads = json.loads(delta._native.quads_json())
         closed = {tuple(self.term(x) for x in q[:3]) for q in quads}

@@ -102,21 +102,30 @@ def useful(t) -> bool:
     return not str(p).startswith("http://www.daml.org/")
 
 
-def _reasoning_input(report: Graph) -> Graph:
-    """Return ontology + the report's triples that can entail anything new.
+@lru_cache(maxsize=1)
+def _lifted() -> frozenset:
+    """The properties with a super-property (the ontology's; the compiled rules index the same ones)."""
+    return frozenset(vocab.ontology_graph().subjects(RDFS.subPropertyOf, None))
+
+
+def reasoning_facts(triples) -> list:
+    """Return the report's triples that can entail anything new, whichever engine closes them.
 
     Reference data stays out: what it entails on its own is already in reference_closure(), and no
     axiom combines a reference fact with a report fact into something the report lacks (tested by
     comparing both inputs in tests/test_infer.py). Literal triples stay out unless their property has a
     super-property: their other OWL RL consequences are domain types the mapper asserts anyway.
     """
-    onto = vocab.ontology_graph()
-    lifted = set(onto.subjects(RDFS.subPropertyOf, None))
+    lifted = _lifted()
+    return [t for t in triples if not isinstance(t[2], Literal) or t[1] in lifted]
+
+
+def _reasoning_input(report: Graph) -> Graph:
+    """Return ontology + the report's reasoning facts, as owlrl takes them."""
     g = Graph()
-    g += onto
-    for t in report:
-        if not isinstance(t[2], Literal) or t[1] in lifted:
-            g.add(t)
+    g += vocab.ontology_graph()
+    for t in reasoning_facts(report):
+        g.add(t)
     return g
 
 
@@ -127,9 +136,8 @@ def _compiled_closure(report: Graph, asserted: set) -> set:
     """Close the report's reasoning input with the compiled rules (kg/rules.py), or with owlrl when they cannot."""
     from .rules import Inconsistent, NeedsOwlrl, compiled
     rules = compiled()
-    lifted = set(rules.supers_p)
     try:
-        facts = rules.close(t for t in asserted if not isinstance(t[2], Literal) or t[1] in lifted)
+        facts = rules.close(reasoning_facts(asserted))
         rules.check(facts)
     except NeedsOwlrl:
         return set(closure(_reasoning_input(report)))
