@@ -134,9 +134,8 @@ def loads(data: bytes, intern: dict[str, str] | None = None) -> dict | None:
         found = json.loads(data)
         if found["v"] != VERSION:
             return None
-        names = found["iris"]
-        if intern is not None:
-            names = [intern.setdefault(s, s) for s in names]
+        # By number, not by position in a list: a damaged file's -1 would name the last IRI instead of failing.
+        names = dict(enumerate(found["iris"] if intern is None else [intern.setdefault(s, s) for s in found["iris"]]))
         positions = [[names[p], None if e is None else names[e], None if h is None else names[h], [names[g] for g in b],
                       [names[t] for t in ts], ok is True] for p, e, h, b, ts, ok in found["positions"]]
         arguments = [[names[a], None if e is None else names[e], order, [names[t] for t in ts], ok is True]
@@ -144,7 +143,7 @@ def loads(data: bytes, intern: dict[str, str] | None = None) -> dict | None:
         dates = {names[e]: d for e, d in found["dates"]}
         took_part = [(names[a], names[e]) for a, e in found["took_part"]]
         labelled = [names[e] for e in found["labelled"]]
-        if (not all(isinstance(s, str) for s in names) or not all(isinstance(d, str) for d in dates.values())
+        if (not all(isinstance(s, str) for s in names.values()) or not all(isinstance(d, str) for d in dates.values())
                 or any(row[-1] and row[1] not in dates for row in positions + arguments)):
             return None
     except (ValueError, TypeError, KeyError, IndexError):

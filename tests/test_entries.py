@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -67,17 +68,35 @@ def test_a_graph_without_its_entries_has_the_pages_ask_the_store(built_store, tm
     assert _read.__wrapped__(str(gen)) is not None
     entries = Entries(gen)
     first = entries.path(sorted(entries.names)[0])
-    first.write_text('{"v": 2, "iris": ["x"], "dates": [], "positions": [[0]], "arguments": []}', encoding="utf-8")
+    first.write_bytes(_entries(positions=[[0]]))
     assert _read.__wrapped__(str(gen)) is None
     first.unlink()
     assert _read.__wrapped__(str(gen)) is None
 
 
+def _entries(**parts) -> bytes:
+    """An entries file of the current version naming two IRIs and nothing else, with *parts* replaced."""
+    base = {"v": kept_entries.VERSION, "iris": ["p", "e"], "dates": [], "positions": [], "arguments": [], "took_part": [],
+            "labelled": []}
+    return json.dumps({**base, **parts}).encode()
+
+
+def test_undamaged_entries_are_read():  # the cases below differ from these only in their damage
+    assert kept_entries.loads(_entries()) is not None
+    got = kept_entries.loads(_entries(dates=[[1, "2024-01-02"]], positions=[[0, 1, None, [], [], True]], took_part=[[0, 1]],
+                                      labelled=[1]))
+    assert got["positions"] == [["p", "e", None, [], [], True]] and got["took_part"] == [("p", "e")]
+
+
 @pytest.mark.parametrize("damage", [
     b"{not json", b"[]", b'{"v": 1, "dates": {}, "positions": [], "arguments": []}',  # the first version
-    b'{"v": 2, "iris": ["p"], "dates": [], "positions": [[0, null, null, [], [], true]], "arguments": []}',  # listed, no date
-    b'{"v": 2, "iris": ["p"], "dates": [], "positions": [[0, null, 5, [], [], false]], "arguments": []}',  # no such IRI
-    b'{"v": 2, "iris": [3], "dates": [], "positions": [], "arguments": []}'])
+    _entries(v=kept_entries.VERSION - 1),  # another version
+    _entries(positions=[[0, None, None, [], [], True]]),  # listed, no date
+    _entries(positions=[[0, None, 5, [], [], False]]),  # no such IRI
+    _entries(positions=[[0, None, -1, [], [], False]]),  # a negative number would name the last IRI
+    _entries(took_part=[[-2, 1]]),
+    _entries(labelled=[-1]),
+    _entries(iris=[3])])
 def test_damaged_entries_are_not_read(damage):
     assert kept_entries.loads(damage) is None
 
@@ -251,7 +270,6 @@ def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monke
 def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path, layout):
     """A store built before the lists existed gets them from its next build, once, even with nothing to convert
     (whether its files are in the pool or, older still, in the generation's own folders)."""
-    import json
 
     from kg.build import build
     from kg.pool import Dumps
