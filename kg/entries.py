@@ -159,7 +159,7 @@ def missing(generation, graphs) -> list[str]:
 
 
 def backfill(files, store, graphs) -> None:
-    """Write the entries and labels of *graphs* into an unpublished generation (its per-graph *files*:
+    """Write the entries or labels *graphs* lack into an unpublished generation (its per-graph *files*:
     Turtle, entries, labels), from each graph's Turtle (or, without one, from the *store*): once, for
     graphs an older version built.
 
@@ -171,6 +171,8 @@ def backfill(files, store, graphs) -> None:
     from rdflib import BNode, URIRef
 
     turtle, entries, labels = files
+    # Only the kind a graph lacks: an upgrade to a new entries format keeps the labels (and the pool one copy of each).
+    has_entries, has_labels = entries.present(graphs), labels.present(graphs)
 
     def term(t):
         return URIRef(t.value) if isinstance(t, ox.NamedNode) else BNode(t.value) if isinstance(t, ox.BlankNode) else t.value
@@ -181,5 +183,7 @@ def backfill(files, store, graphs) -> None:
         else:
             quads = store.quads_for_pattern(None, None, None, ox.NamedNode(g))
         triples = [(term(q.subject), q.predicate.value, term(q.object)) for q in quads]
-        entries.write(g, dumps(of_triples(triples)))
-        labels.write(g, labels_of(triples))
+        if g not in has_entries:
+            entries.write(g, dumps(of_triples(triples)))
+        if g not in has_labels:
+            labels.write(g, labels_of(triples))

@@ -297,6 +297,34 @@ def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path, layout):
 
 
 
+def test_an_upgrade_writes_only_the_kind_a_graph_lacks(tmp_path, monkeypatch):
+    """A store whose entries are of an older format keeps its labels files as they are, without making them again."""
+    import os
+
+    from kg.build import build
+    from kg.store import Listing, open_read_only
+
+    from .test_add_one import _corpus
+    src, root = _corpus(tmp_path), tmp_path / "store"
+    assert build([src], root).published
+    old = current_path(root)
+    listed = json.loads((old / C.GRAPH_FILES).read_text())
+    del listed[C.GRAPH_ENTRIES]  # as a version with another entries format left it
+    (old / C.GRAPH_FILES).write_text(json.dumps(listed))
+    graphs = sorted(Listing.of_generation(old).reports)
+    labels_before = {g: os.stat(Labels(old).path(g)).st_ino for g in graphs}
+
+    def made_again(triples):
+        raise AssertionError("labels made for a graph that has them")
+    monkeypatch.setattr(kept_entries, "labels_of", made_again)
+    assert build([src], root).published
+    monkeypatch.undo()
+    new = current_path(root)
+    assert {g: os.stat(Labels(new).path(g)).st_ino for g in graphs} == labels_before
+    assert Entries(new).present(graphs) == set(graphs)
+    assert kept_lists(root) == store_lists(open_read_only(root)) and kept_labels(root) == store_labels(open_read_only(root))
+
+
 def test_the_label_index_ranks_as_a_plain_scan_does(built_store, store):
     """rank_labels (labels found by str.find in two long strings) against a plain scan of every (IRI, label)."""
     from kg.resolve import norm
