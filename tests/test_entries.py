@@ -200,7 +200,11 @@ def test_the_search_reads_the_stores_labels_from_the_kept_files(built_store, sto
 @pytest.mark.parametrize("damage", [b"{not json", b'[["https://x.example/a", "A"]]', b'{"v": 1, "prefix": "", "labels": []}',
                                     b'{"v": 2, "prefix": "", "labels": ["ab"]}', b'{"v": 2, "prefix": "", "labels": [["a"]]}',
                                     b'{"v": 2, "prefix": "", "labels": [["a", 1]]}', b'{"v": 2, "prefix": "", "labels": [["", "A"]]}',
-                                    b'{"v": 2, "prefix": 3, "labels": []}', b'{"v": 2, "labels": []}', b"3"])
+                                    b'{"v": 2, "prefix": 3, "labels": []}', b'{"v": 2, "labels": []}', b"3",
+                                    b'{"v": 2, "prefix": "", "labels": [["a", "A", "x"]]}',  # one column too many
+                                    b'{"v": 2, "prefix": "", "labels": [["a", "A"], ["b"]]}',
+                                    b'{"v": 2, "prefix": "", "labels": [["a", "A"], {"b": "B"}]}',
+                                    b'{"v": 2, "prefix": "", "labels": [["a", "A"], [null, "B"]]}'])
 def test_damaged_labels_are_not_read(damage):
     assert kept_entries.loads_labels(damage) is None
 
