@@ -78,9 +78,12 @@ def mint(*segments: str) -> URIRef:
     return URIRef(iri)
 
 
+_NEEDS_ESCAPING = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def is_safe_iri(iri: str) -> bool:
     """Tell whether *iri* is one pyoxigraph accepts and has no characters that need escaping in N-Triples."""
-    if any(c in iri for c in ' <>"{}|^`\\') or any(ord(c) < 0x21 for c in iri):
+    if _NEEDS_ESCAPING.search(iri):
         return False
     try:
         pyoxigraph.NamedNode(iri)

@@ -139,3 +139,17 @@ def test_random_bytes_never_crash_the_reader(data):
         parse_file("random.bin", data)
     except ReportError:
         pass
+
+
+@pytest.mark.parametrize("iri", ["https://x.example/a b", "https://x.example/a<b", "https://x.example/a>b", 'https://x.example/a"b',
+                                 "https://x.example/a{b", "https://x.example/a}b", "https://x.example/a|b", "https://x.example/a^b",
+                                 "https://x.example/a`b", "https://x.example/a\\b", "https://x.example/a\nb", "https://x.example/a\x00b",
+                                 "https://x.example/a\x1fb", "https://x.example/a\tb", "relative/path", "", "https://x.example/a\x7fb"])
+def test_an_iri_that_would_need_escaping_or_is_not_absolute_is_unsafe(iri):
+    assert not is_safe_iri(iri)
+
+
+@pytest.mark.parametrize("iri", ["https://w3id.org/cyberdiplo/id/state/CHN", "urn:x:y", "https://x.example/T%C3%BCrkiye",
+                                 "https://x.example/Türkiye", "https://x.example/a#b?c=d&e=f"])
+def test_an_absolute_iri_without_such_characters_is_safe(iri):
+    assert is_safe_iri(iri)
