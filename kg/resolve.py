@@ -26,7 +26,7 @@ def norm(text: str) -> str:
 
     Remembered: speaker names and labels recur in every block of a report and across reports."""
     t = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").casefold()
-    t = re.sub(r"[\-‐–—_/]", " ", t)
+    t = re.sub(r"[\-‐–—_/\s]", " ", t)  # whitespace too: a newline between two words must not join them
     t = re.sub(r"[^a-z0-9() ]+", "", t)
     t = re.sub(r"\s+", " ", t).strip()
     return t[4:] if t.startswith("the ") else t

@@ -10,7 +10,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from kg import constants as C
 from kg import vocab
 from kg.infer import closure
-from kg.resolve import default_resolver
+from kg.resolve import default_resolver, norm
 from kg.validate import validate_graph
 
 CDO = vocab.CDO
@@ -168,3 +168,9 @@ def test_the_parsed_graph_cache_gives_back_the_same_graph_and_remakes_a_damaged_
     other.write_text("<https://example.org/a> <https://example.org/b> <https://example.org/c> .\n")
     changed = vocab.cached_graph("test", (C.SHAPES_FILE, other), lambda: parse() + vocab.Graph().parse(other))
     assert len(changed) == len(first) + 1  # other sources, other key
+
+
+def test_folding_keeps_words_apart_across_any_whitespace():
+    """A newline or a tab between two words of a label or a name separates them, as a space does."""
+    assert norm("two\nlines") == norm("two\tlines") == norm("two  lines") == "two lines"
+    assert norm("Viet-Nam") == "viet nam" and norm("The Côte d’Ivoire") == "cote divoire"
