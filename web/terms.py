@@ -86,6 +86,13 @@ def fold(outgoing: dict[str, list]) -> list[tuple[str, list, list[str]]]:
     return [(p, objs, sorted(also[p])) for p, objs in rows.items()]
 
 
+_NUMBERS = re.compile(r"(\d+)")
+
+
 def natural(term) -> tuple:
-    """Sort key that orders 'turn 3' before 'turn 11'."""
-    return tuple((0, int(x), "") if x.isdigit() else (1, 0, x) for x in re.split(r"(\d+)", getattr(term, "value", str(term))))
+    """Sort key that orders 'turn 3' before 'turn 11'.
+
+    The split puts numbers at odd places: asking each part isdigit() read "²" as a number (int() then raised,
+    failing the page of anything with a value like "10²")."""
+    parts = _NUMBERS.split(getattr(term, "value", str(term)))
+    return tuple((0, int(x), "") if i % 2 else (1, 0, x) for i, x in enumerate(parts))
