@@ -68,7 +68,7 @@ def of_triples(triples) -> dict:
                               sorted(set(v.get(CDO + "target", ()))), listable])
         if CDO + "Argument" in types:
             order = one(v, CDO + "order")
-            arguments.append([s, event, int(order) if order is not None and order.isdigit() else None,
+            arguments.append([s, event, int(order) if order is not None and order.isdecimal() else None,
                               sorted(set(v.get(CDO + "topic", ()))), dated and CDO + "title" in v])
     used = {row[1] for row in positions + arguments} | {e for _, e in took_part}
     labelled = sorted(e for e in used if e is not None and RDFS_LABEL in props.get(e, {}))
