@@ -121,9 +121,10 @@ def compact_jsonld(triples) -> bytes:
             value = {"@value": o.value, "@type": _curie(o.datatype.value)}
         else:
             value = o.value
-        key = "@type" if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" else _curie(t.predicate.value)
-        if key == "@type":
-            value = value["@id"]
+        if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and not isinstance(o, ox.Literal):
+            key, value = "@type", value["@id"]
+        else:  # a literal under rdf:type (a store not made by kg build) cannot be an @type: the property says it
+            key = _curie(t.predicate.value)
         node.setdefault(key, []).append(value)
     doc = {**jsonld_context(), "@graph": list(nodes.values())}
     return json.dumps(doc, ensure_ascii=False, indent=1).encode("utf-8")

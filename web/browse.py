@@ -48,7 +48,10 @@ _LABEL_NODES = tuple(ox.NamedNode(p) for p in LABELS)
 
 
 def _label(iri: str, st=None) -> str:
-    node = ox.NamedNode(iri)
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:  # not an IRI (a blank node's id, a literal where an IRI belongs): it names itself
+        return iri
     st = st or db.store()
     for p in _LABEL_NODES:
         for q in st.quads_for_pattern(node, p, None, None):
@@ -255,10 +258,11 @@ def build_view(iri: str, out: list[tuple], large: dict[str, int] | None = None) 
     *out* holds the entity's distinct (property, value) terms; *large*, the number of values of the
     properties of which *out* holds only the first OUTGOING_SHOWN (see _outgoing)."""
     large = large or {}
-    types = sorted({o.value for p, o in out if p.value == RDF_TYPE})
+    # Classes are IRIs; a literal or blank node under rdf:type (a store not made by kg build) shows as a value.
+    types = sorted({o.value for p, o in out if p.value == RDF_TYPE and isinstance(o, ox.NamedNode)})
     outgoing: dict[str, list] = defaultdict(list)
     for p, o in out:
-        if p.value != RDF_TYPE:
+        if p.value != RDF_TYPE or not isinstance(o, ox.NamedNode):
             outgoing[p.value].append(o)
     definition = next((outgoing[p][0].value for p in DEFINITIONS if outgoing.get(p)), None)
     page = min(max(1, request.args.get("page", 1, type=int)), 10**6)  # no offset past what a store can hold

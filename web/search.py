@@ -145,7 +145,7 @@ def describe_hit(iri: str, matched: str) -> dict:
     """A search hit: label, most specific type, a snippet of its description, its link."""
     node = ox.NamedNode(iri)
     st = db.store()
-    types = [q.object.value for q in st.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, None)]
+    types = [q.object.value for q in st.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None, None) if isinstance(q.object, ox.NamedNode)]
     shown = terms.most_specific(sorted(set(types)))[0]
     snippet = ""
     for p in DEFINITIONS:
