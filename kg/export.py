@@ -121,9 +121,9 @@ def compact_jsonld(triples) -> bytes:
             value = {"@value": o.value, "@type": _curie(o.datatype.value)}
         else:
             value = o.value
-        if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and not isinstance(o, ox.Literal):
+        if t.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(o, ox.NamedNode):
             key, value = "@type", value["@id"]
-        else:  # a literal under rdf:type (a store not made by kg build) cannot be an @type: the property says it
+        else:  # a literal or blank node under rdf:type (a store not made by kg build) is no @type: the property says it
             key = _curie(t.predicate.value)
         node.setdefault(key, []).append(value)
     doc = {**jsonld_context(), "@graph": list(nodes.values())}

@@ -274,7 +274,6 @@ def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monke
 def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path, layout):
     """A store built before the lists existed gets them from its next build, once, even with nothing to convert
     (whether its files are in the pool or, older still, in the generation's own folders)."""
-
     from kg.build import build
     from kg.pool import Dumps
     from kg.store import Listing, open_read_only
@@ -298,7 +297,6 @@ def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path, layout):
     assert kept_lists(root) == store_lists(open_read_only(root)) and kept_labels(root) == store_labels(open_read_only(root))
     again = build([src], root)
     assert not again.published  # written once: the next build has nothing to do
-
 
 
 def test_an_upgrade_writes_only_the_kind_a_graph_lacks(tmp_path, monkeypatch):
