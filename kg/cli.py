@@ -152,17 +152,22 @@ def remove(names, store):
               help="Seconds before the query is stopped (exit 2), as the endpoint's deadline.")
 def query(sparql, store, fmt, timeout):
     """Run a SPARQL query (text, @file or - for stdin) over all graphs of the store."""
-    from .query import QueryTimeout, run
+    from .query import QueryRefused, QueryTimeout, run
     from .store import current_path
     if sparql == "-":
         sparql = sys.stdin.read()
     elif sparql.startswith("@"):
-        sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+        try:
+            sparql = Path(sparql[1:]).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail(f"{sparql[1:]}: cannot read the query: {getattr(exc, 'strerror', None) or exc}")
     _open(store)  # a clear message when there is no store
     try:
         out, note = run(str(current_path(store)), sparql, fmt, timeout)
     except SyntaxError as exc:
         _fail(f"SPARQL syntax error: {exc}")
+    except QueryRefused as exc:
+        _fail(f"refused: {exc}")
     except QueryTimeout as exc:
         _fail(str(exc))
     except RuntimeError as exc:

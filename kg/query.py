@@ -16,6 +16,10 @@ class QueryTimeout(Exception):
     """The query ran past its deadline and was stopped."""
 
 
+class QueryRefused(Exception):
+    """The query may never run here: SERVICE (outbound requests), LOAD or an update (kg/gate.py)."""
+
+
 def render(store_path: str, sparql: str, fmt: str) -> tuple[bytes, str]:
     """Run *sparql* on the store at *store_path*; return (output bytes, a note for stderr). Raises SyntaxError."""
     import pyoxigraph as ox
@@ -47,10 +51,14 @@ def _cell(term) -> str:
 
 
 def _child(conn, store_path: str, sparql: str, fmt: str, parent: int) -> None:
+    from . import gate
     from .procs import die_with_parent
     die_with_parent(parent)
     try:
+        gate.check(sparql)  # pyoxigraph would fetch what SERVICE names: refused as the endpoint refuses it
         conn.send(("ok",) + render(store_path, sparql, fmt))
+    except gate.Refused as exc:
+        conn.send(("refused" if exc.status == 403 else "syntax", exc.message, ""))
     except SyntaxError as exc:
         conn.send(("syntax", str(exc), ""))
     except Exception as exc:  # an evaluation error is the query's, not ours
@@ -58,7 +66,7 @@ def _child(conn, store_path: str, sparql: str, fmt: str, parent: int) -> None:
 
 
 def run(store_path: str, sparql: str, fmt: str, timeout: float) -> tuple[bytes, str]:
-    """Render *sparql* in a child process; raise QueryTimeout past *timeout* s, SyntaxError or RuntimeError."""
+    """Render *sparql* in a child process; raise QueryTimeout past *timeout* s, QueryRefused, SyntaxError or RuntimeError."""
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, store_path, sparql, fmt, os.getpid()), daemon=True)
@@ -75,6 +83,8 @@ def run(store_path: str, sparql: str, fmt: str, timeout: float) -> tuple[bytes, 
         proc.join(5)
     if status == "syntax":
         raise SyntaxError(out)
+    if status == "refused":
+        raise QueryRefused(out)
     if status == "failed":
         raise RuntimeError(out)
     return out, note

@@ -93,3 +93,44 @@ def test_query_timeout_stops_a_runaway_and_exits_2(sample_store):
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "ran longer than 1.5 s and was stopped" in proc.stderr
     assert time.monotonic() - t < 15  # before: no timeout, ten minutes until killed
+
+
+@pytest.fixture
+def listener():
+    """A loopback HTTP server that records every request it gets (pyoxigraph would send SERVICE's here)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from .conftest import free_port
+    seen = []
+
+    class Record(BaseHTTPRequestHandler):
+        def do_GET(self):
+            seen.append(self.path)
+            self.send_response(500)
+            self.end_headers()
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+    server = HTTPServer(("127.0.0.1", free_port()), Record)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql", seen
+    server.shutdown()
+
+
+@pytest.mark.parametrize("query", ["SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                                   "SELECT * WHERE {{ \\u0053ERVICE <{url}> {{ ?s ?p ?o }} }}",
+                                   "LOAD <{url}>", "INSERT DATA {{ <urn:a> <urn:b> <urn:c> }}"])
+def test_query_refuses_service_load_and_updates_without_a_request(sample_store, listener, query):
+    url, seen = listener
+    res = run("query", "--store", sample_store, query.format(url=url))
+    assert res.exit_code == 2 and "refused" in res.output, res.output
+    assert seen == []  # before: the SERVICE query was sent to the URL
+
+
+def test_query_from_a_file_that_cannot_be_read_exits_2(sample_store, tmp_path):
+    (tmp_path / "bad.rq").write_bytes(b"\xff\xfeSELECT")
+    for path in (tmp_path / "missing.rq", tmp_path / "bad.rq"):
+        res = run("query", "--store", sample_store, f"@{path}")
+        assert res.exit_code == 2 and f"{path}: cannot read the query" in res.output, res.output

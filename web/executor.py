@@ -26,7 +26,7 @@ import socket
 import threading
 from dataclasses import dataclass
 
-from . import gate
+from kg import gate
 
 CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
 

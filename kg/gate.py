@@ -125,7 +125,7 @@ def _scan(text: str) -> Checked:
         elif kind == "name":
             word = tok.split(":", 1)[0].casefold()
             if word.startswith("service"):
-                raise Refused(403, "SERVICE (federated query) is refused: this endpoint makes no outbound requests"
+                raise Refused(403, "SERVICE (federated query) is refused: queries here make no outbound requests"
                               + ("" if word == "service" and ":" not in tok else f" (a prefix or word starting with "
                                  f"'service' is refused too: rename {tok.split(':', 1)[0]!r})"))
             if ":" in tok:
@@ -134,10 +134,10 @@ def _scan(text: str) -> Checked:
                 first_word = word
                 if word in UPDATE_WORDS:
                     raise Refused(403, "updates (INSERT, DELETE, LOAD, CLEAR, DROP, CREATE…) are refused: "
-                                       "this endpoint is read-only")
+                                       "the store is read-only here")
                 form = QUERY_WORDS.get(word)
             if word == "from" and depth == 0:
                 has_dataset = True
             if word == "load":
-                raise Refused(403, "LOAD is refused: this endpoint is read-only")
+                raise Refused(403, "LOAD is refused: the store is read-only here")
     return Checked(form, has_dataset)
