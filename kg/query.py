@@ -1,7 +1,9 @@
 """Run one SPARQL query for `kg query` in a child process that is killed at a deadline.
 
-pyoxigraph cannot stop a running query; a spawned child can be killed. The child renders the
-answer (table, CSV, TSV, JSON, Turtle or a boolean) and sends the bytes back.
+pyoxigraph cannot stop a running query; a spawned child can be killed. The child first passes the query
+through the endpoint's gate (kg/gate.py: pyoxigraph would send SERVICE's requests out, and LOAD and
+updates have no place in a read-only command), then renders the answer (table, CSV, TSV, JSON, Turtle
+or a boolean) and sends the bytes back.
 """
 
 from __future__ import annotations
