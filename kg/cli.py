@@ -150,9 +150,11 @@ def remove(names, store):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table", show_default=True)
 @click.option("--timeout", default=10.0, show_default=True, type=click.FloatRange(0.1, 86400),
               help="Seconds before the query is stopped (exit 2), as the endpoint's deadline.")
-def query(sparql, store, fmt, timeout):
+@click.option("--allow-network", is_flag=True,
+              help="Run the query even where its process cannot be cut off from the network (the gate alone).")
+def query(sparql, store, fmt, timeout, allow_network):
     """Run a SPARQL query (text, @file or - for stdin) over all graphs of the store."""
-    from .query import QueryRefused, QueryTimeout, run
+    from .query import NoIsolation, QueryRefused, QueryTimeout, run
     from .store import current_path
     if sparql == "-":
         sparql = sys.stdin.read()
@@ -163,12 +165,12 @@ def query(sparql, store, fmt, timeout):
             _fail(f"{sparql[1:]}: cannot read the query: {getattr(exc, 'strerror', None) or exc}")
     _open(store)  # a clear message when there is no store
     try:
-        out, note = run(str(current_path(store)), sparql, fmt, timeout)
+        out, note = run(str(current_path(store)), sparql, fmt, timeout, allow_network)
     except SyntaxError as exc:
         _fail(f"SPARQL syntax error: {exc}")
     except QueryRefused as exc:
         _fail(f"refused: {exc}")
-    except QueryTimeout as exc:
+    except (QueryTimeout, NoIsolation) as exc:
         _fail(str(exc))
     except RuntimeError as exc:
         _fail(f"query failed: {exc}", C.EXIT_INVALID)
@@ -263,20 +265,27 @@ def validate(files, store):
               help="Threads for pages (query workers get threads of their own on top).")
 @click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64), help="SPARQL query worker processes.")
 @click.option("--timeout", "query_timeout", default=10.0, show_default=True, help="Seconds per SPARQL query.")
-@click.option("--connection-limit", default=1000, show_default=True, type=click.IntRange(10, 100_000),
-              help="Open connections at most (idle ones count).")
+@click.option("--connection-limit", default=10_000, show_default=True, type=click.IntRange(10, 100_000),
+              help="Open connections at most (idle ones count); lowered to what the open-file limit allows.")
+@click.option("--per-address", "per_address", default=64, show_default=True, type=click.IntRange(0, 100_000),
+              help="Open connections one client address may hold (0: no cap; raise it behind a reverse proxy).")
 @click.option("--idle-timeout", default=15, show_default=True, type=click.IntRange(1, 3600),
-              help="Seconds before an idle or stalled connection is closed.")
+              help="Seconds before an idle connection is closed.")
+@click.option("--request-timeout", default=10, show_default=True, type=click.IntRange(1, 3600),
+              help="Seconds a request's head and body may take to arrive, however the bytes are spaced.")
 @click.option("--endpoint", help="Serve a remote SPARQL query endpoint instead of the embedded store.")
-def serve(store, host, port, threads, workers, query_timeout, connection_limit, idle_timeout, endpoint):
+@click.option("--allow-network", is_flag=True,
+              help="Start even where the query workers cannot be cut off from the network (the gate alone).")
+def serve(store, host, port, threads, workers, query_timeout, connection_limit, per_address, idle_timeout,
+          request_timeout, endpoint, allow_network):
     """Serve the web front end and SPARQL endpoint with waitress (a production WSGI server).
 
     Behind a reverse proxy (nginx, Caddy), let the proxy buffer slow clients and keep --host 127.0.0.1.
     """
     import socket
 
-    import waitress
     from web import create_app, db
+    from web.server import serve as run
     from .store import current_path
     if current_path(store) is None and not endpoint:
         _fail(f"no store at {store}: run `kg build` first (or pass --store)")
@@ -294,20 +303,24 @@ def serve(store, host, port, threads, workers, query_timeout, connection_limit, 
     with app.app_context():
         ex = db.executor()
         if endpoint:
-            click.echo("kg: WARNING: queries run on the remote server, which this process cannot cut off the "
-                       "network: the gate refuses SERVICE, but make sure the server itself cannot make outbound "
-                       "requests (and set its own query timeout; see docs/architecture.md)", err=True)
+            isolated, why = False, ("queries run on the remote server, whose network this process cannot cut off: "
+                                    "make sure the server itself cannot make outbound requests (and set its own query "
+                                    "timeout; see docs/architecture.md)")
         else:
             ex.ready.wait(60)
-            if not ex.isolated:
-                click.echo("kg: WARNING: the query workers could not be cut off from the network on this system "
-                           "(no network namespaces: a container's seccomp profile, or an old kernel). SERVICE and "
-                           "LOAD are still refused by the gate, but there is no second line of defence; run kg "
-                           "serve where unshare(CLONE_NEWNET) is allowed, or in a container with no network.",
-                           err=True)
+            isolated, why = bool(ex.isolated), (
+                "the query workers could not be cut off from the network on this system (no network namespaces: "
+                "a container's seccomp profile, or an old kernel; in Docker, `--cap-add SYS_ADMIN` or "
+                "`--security-opt seccomp=unconfined` allows them)")
+        if not isolated:
+            if not allow_network:
+                ex.close()
+                _fail(f"{why}. The gate refuses SERVICE and LOAD, but there would be no second line of defence; "
+                      f"pass --allow-network to serve anyway.")
+            click.echo(f"kg: WARNING: {why}; serving with the gate alone (--allow-network).", err=True)
     click.echo(f"Serving {endpoint or store} on http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C to stop", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads + workers, ident="cyberdiplo",
-                   connection_limit=connection_limit, channel_timeout=idle_timeout, cleanup_interval=min(5, idle_timeout))
+    run(app, host=host, port=port, threads=threads + workers, connection_limit=connection_limit,
+        idle_timeout=idle_timeout, request_timeout=request_timeout, per_address=per_address)
 
 
 if __name__ == "__main__":

@@ -181,3 +181,60 @@ def test_updates_get_403_and_syntax_errors_are_left_to_the_engine():
         assert gate_refuses(q) == 403, q
     assert gate_refuses("SELECT * WHERE { ?s ?p }") is None  # the engine reports it, with its position
     assert gate_refuses('SELECT * WHERE { ?s ?p "open }') == 400
+
+
+# -- issue #24: glued tokens, `<` where it compares, characters only the grammar allows --------------
+GLUE_TERMS = ["true", "false", "1", "1.5", "1e3", "1.", ".5", "?o", "$o", '"s"', "'s'", '"s"@en', '"s"^^xsd:string',
+              "<http://x/o>", "v:", "v:o", "v:o.", "v:.", "v:o-", "_:b", "[]", "()", "a", "?o·x", "?o‿x"]
+GLUES = [".", ";", ",", "", " .", "\t.", "..", ".;"]
+
+
+@pytest.fixture(scope="module")
+def rich_engine():
+    """A store where every term of GLUE_TERMS is an object, so a pattern before SERVICE matches and SERVICE runs."""
+    st = ox.Store()
+    s, p = ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p")
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    for o in (ox.Literal(True), ox.Literal(False), ox.Literal(1), ox.Literal("1.5", datatype=ox.NamedNode(xsd + "decimal")),
+              ox.Literal("1e3", datatype=ox.NamedNode(xsd + "double")), ox.Literal("s"), ox.Literal("s", language="en"),
+              ox.NamedNode("http://x/o"), ox.NamedNode("http://x/"), ox.NamedNode("http://x/o-")):
+        st.add(ox.Quad(s, p, o))
+    return st
+
+
+def glued(port: int) -> list[str]:
+    """Every term glued to SERVICE by every separator, in a pattern that matches (issue #24's first two forms)."""
+    u = f"<http://127.0.0.1:{port}/>"
+    out = []
+    for term, glue, spelling in itertools.product(GLUE_TERMS, GLUES, ["SERVICE", "service", "SERVICE SILENT"]):
+        out.append(f"PREFIX v: <http://x/>\nSELECT * WHERE {{ ?s ?p {term}{glue}{spelling} {u} {{ ?a ?b ?c }} }}")
+        out.append(f"PREFIX v: <http://x/>\nSELECT * WHERE {{ ?s ?p ?o OPTIONAL {{ ?s ?p {term}{glue}{spelling} {u} {{ ?a ?b ?c }} }} }}")
+    return out
+
+
+def misread(port: int) -> list[str]:
+    """`<` where it compares, read as an IRI that swallows a quote, and strings a second reading moves."""
+    u = f"<http://127.0.0.1:{port}/>"
+    svc = f"SERVICE {u} {{ ?a ?b ?c }}"
+    out = []
+    for left, op in itertools.product(["1", "?o", '"a"', "STR(?o)", "(1)", "1.5", "?o·x"], ["<", "<=", "< ", "<\t"]):
+        for right in ["2&&'x>'", "2||'x>'", "2&&\"x>\"", "'y>'"]:
+            for tail in ["FILTER(?s != <http://x/'>)", "FILTER(?s != <http://x/\">)", "BIND(<http://x/'> AS ?z)", ""]:
+                out.append(f"SELECT * WHERE {{ ?s ?p ?o BIND(1 AS ?o·x) FILTER({left}{op}{right}) {svc} {tail} }}")
+    for var in ["?a·b", "?a‿b", "?a\u0301", "?ab"]:
+        for quote in ['"\\u0022"', "'\\u0027'", '"\\u0022\\u0022"', "'''\\u0027'''"]:
+            out.append(f"SELECT * WHERE {{ ?s ?p ?o BIND({quote} AS ?q) BIND(1 AS {var}) {svc} BIND({quote} AS ?r) }}")
+    return out
+
+
+def test_glued_tokens_and_misread_brackets_never_reach_service(rich_engine, oracle):
+    queries = glued(oracle.port) + misread(oracle.port)
+    made = 0
+    for q in queries:
+        parsed, request = run_engine(rich_engine, oracle, q)
+        made += request
+        if request:
+            assert gate_refuses(q) == 403, f"the engine made a SERVICE request the gate let through: {q!r}"
+            with pytest.raises(gate.Refused):
+                gate.confirm(q, C.PREFIXES)  # the engine's own reading refuses it alone, too
+    assert made > 300  # the forms do reach SERVICE, so the test can fail

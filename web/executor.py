@@ -9,26 +9,26 @@ store open read-only. A worker:
   the gate's refusal of SERVICE, and reports whether it could;
 - is capped in memory (RLIMIT_DATA: the engine aborts on a failed allocation, and the worker is
   replaced) and in the rows and bytes it sends back.
-A query that finds no idle worker is refused at once (503) rather than holding a web thread.
+Workers are shared fairly between client addresses: a query waits a moment for one (GRACE), an
+address that already holds a worker may take another only while a second one stays free for the
+addresses holding none, and a freed worker goes to the waiting address that holds the fewest. So two
+addresses running away with every query they may send still leave a worker to a third. A query that
+finds no worker within the moment is refused (503) rather than holding a web thread.
 """
 
 from __future__ import annotations
 
-import ctypes
-import errno
 import multiprocessing as mp
 import os
 import queue
 import re
 import resource
 import signal
-import socket
 import threading
 from dataclasses import dataclass
 
 from kg import gate
-
-CLONE_NEWUSER, CLONE_NEWNET = 0x10000000, 0x40000000
+from kg.procs import isolate_network
 
 
 class QueryTimeout(Exception):
@@ -71,23 +71,6 @@ class Answer:
     cut_by: str
 
 
-def isolate_network() -> bool:
-    """Move this process into a new, empty network namespace; return True only if the network is really gone."""
-    libc = ctypes.CDLL(None, use_errno=True)
-    for flags in (CLONE_NEWNET, CLONE_NEWUSER | CLONE_NEWNET):
-        if libc.unshare(flags) == 0:
-            break
-    s = socket.socket()
-    s.settimeout(1)
-    try:
-        s.connect(("127.0.0.1", 9))
-    except OSError as exc:
-        return exc.errno == errno.ENETUNREACH  # refused means loopback still works: not isolated
-    finally:
-        s.close()
-    return False
-
-
 _POSITION = re.compile(r"error at (\d+):(\d+)")
 
 
@@ -100,6 +83,7 @@ def answer(store, req: Request, cap: int, byte_cap: int):
     from .results import RESULT_FORMATS, collect, form_of, has_native, native, serialize
     try:
         checked = gate.check(req.text)
+        gate.confirm(req.text, C.PREFIXES)  # the engine's own reading: here, under the deadline
     except gate.Refused as r:
         return ("refused", (r.status, r.message, r.line, r.column))
     kw: dict = {"use_default_graph_as_union": not checked.has_dataset}
@@ -179,8 +163,13 @@ class Executor:
     def __init__(self, store_path: str, workers: int = 2, row_cap: int = 10_000, isolate: bool = True,
                  byte_cap: int = 16 << 20, memory: int = 1 << 30):
         self.store_path, self.cap, self.byte_cap, self.memory, self.isolate = store_path, row_cap, byte_cap, memory, isolate
+        self.workers = workers
         self.ctx = mp.get_context("spawn")  # a clean interpreter: no Flask state, no inherited locks or fds
-        self.idle: queue.Queue = queue.Queue()
+        self.idle: list = []  # (proc, conn) of workers waiting for a query, under self.free
+        self.free = threading.Condition()
+        self.held: dict[str, int] = {}  # workers held per client address
+        self.waiting: list[tuple[int, str]] = []  # (seq, client) of the queries waiting for a worker
+        self.seq = 0
         self.lock = threading.Lock()
         self.procs: set = set()
         self.starting = 0
@@ -239,18 +228,57 @@ class Executor:
         if self.closed:
             self._retire(proc, conn, replace=False)
         else:
-            self.idle.put((proc, conn))
+            with self.free:
+                self.idle.append((proc, conn))
+                self.free.notify_all()
+
+    # -- sharing workers between client addresses --------------------------------------------
+    def _eligible(self, client: str) -> bool:
+        held = self.held.get(client, 0)
+        return bool(self.idle) and (held == 0 or len(self.idle) > 1)
+
+    def _first(self, me: tuple[int, str]) -> bool:
+        """Tell whether *me* is the waiting query that gets the next worker: eligible, holding fewest, earliest."""
+        best = min(((self.held.get(c, 0), seq) for seq, c in self.waiting if self._eligible(c)), default=None)
+        return best == (self.held.get(me[1], 0), me[0])
+
+    def _acquire(self, client: str, wait: float):
+        with self.free:
+            self.seq += 1
+            me = (self.seq, client)
+            self.waiting.append(me)
+            try:
+                if not self.free.wait_for(lambda: self._first(me), timeout=wait):
+                    raise Busy("all query workers are busy")
+                self.held[client] = self.held.get(client, 0) + 1
+                return self.idle.pop()
+            finally:
+                self.waiting.remove(me)
+                self.free.notify_all()  # the next in line may be eligible now
+
+    def _unhold(self, client: str) -> None:
+        with self.free:
+            n = self.held.get(client, 0) - 1
+            if n > 0:
+                self.held[client] = n
+            else:
+                self.held.pop(client, None)
+            self.free.notify_all()
 
     # -- running -----------------------------------------------------------------------------
-    def run(self, req: Request, timeout: float):
-        """Run *req* in an idle worker; raise Busy, QueryTimeout, QueryTooBig, QueryRefused or QueryFailed."""
+    def run(self, req: Request, timeout: float, client: str = ""):
+        """Run *req* for *client* (an address) in an idle worker; raise Busy, QueryTimeout, QueryTooBig,
+        QueryRefused or QueryFailed."""
         # Wait for the first workers to start; after that, only a moment (a worker finishing a cheap
         # query): a busy pool answers 503 at once instead of queueing requests on web threads.
         wait = self.GRACE if self.ready.is_set() else min(timeout, 30.0)
+        proc, conn = self._acquire(client, wait)
         try:
-            proc, conn = self.idle.get(timeout=wait)
-        except queue.Empty:
-            raise Busy("all query workers are busy") from None
+            return self._run_on(proc, conn, req, timeout)
+        finally:
+            self._unhold(client)
+
+    def _run_on(self, proc, conn, req: Request, timeout: float):
         try:
             conn.send(req)
             if not conn.poll(timeout):
@@ -284,11 +312,9 @@ class Executor:
     def close(self) -> None:
         """Stop idle workers now and busy ones when their query ends (a running answer is not cut off)."""
         self.closed = True
-        while True:
-            try:
-                proc, conn = self.idle.get_nowait()
-            except queue.Empty:
-                break
+        with self.free:
+            idle, self.idle = self.idle, []
+        for proc, conn in idle:
             self._retire(proc, conn, replace=False)
 
 
@@ -299,16 +325,17 @@ class RemoteExecutor:
         self.remote, self.cap, self.byte_cap = remote, row_cap, byte_cap
         self.isolated = None
 
-    def run(self, req: Request, timeout: float):
+    def run(self, req: Request, timeout: float, client: str = ""):
+        from kg import constants as C
         from kg.remote import RemoteError, RemoteTimeout
 
         from .results import collect, serialize
         try:
             gate.check(req.text)
+            gate.confirm_apart(req.text, C.PREFIXES, timeout)  # Oxigraph's own reading, in a child process
         except gate.Refused as r:
             raise QueryRefused(r.status, r.message, r.line, r.column) from None
         try:
-            from kg import constants as C
             result = collect(self.remote.query(req.text, prefixes=C.PREFIXES, timeout=timeout,
                                                default_graphs=req.default_graphs, named_graphs=req.named_graphs),
                              self.cap, self.byte_cap)
