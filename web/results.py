@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from kg.cells import defuse, defuse_csv, defuse_tsv, defuse_tsv_cell
 from kg.export import FORMATS, SERIAL_PREFIXES
 
 # The one table of result formats: name → media type (SELECT/ASK); graphs use kg.export.FORMATS.
@@ -157,7 +158,7 @@ def native(res, fmt: str, cap: int, byte_cap: int) -> bytes | None:
     body = b"".join(sink.parts)
     if form_of(res) == "SELECT" and not _rows_within(body, fmt, cap):
         return None
-    return body
+    return defuse_csv(body) if fmt == "csv" else defuse_tsv(body) if fmt == "tsv" else body
 
 
 def _ox(t: dict | None):
@@ -197,7 +198,7 @@ def serialize(result: Result, fmt: str) -> tuple[bytes, str]:
         w = csv.writer(out, lineterminator="\r\n")
         w.writerow(result.variables)
         for row in result.rows:
-            w.writerow([row[v]["value"] if v in row else "" for v in result.variables])
+            w.writerow([defuse(row[v]["value"]) if v in row else "" for v in result.variables])
     else:
         out.write("\t".join("?" + v for v in result.variables) + "\n")
         for row in result.rows:
@@ -207,7 +208,7 @@ def serialize(result: Result, fmt: str) -> tuple[bytes, str]:
 
 def _tsv(t: dict | None) -> str:
     node = _ox(t)
-    return "" if node is None else str(node).replace("\t", "\\t").replace("\n", "\\n")
+    return "" if node is None else defuse_tsv_cell(str(node).replace("\t", "\\t").replace("\n", "\\n"))
 
 
 def _xml(result: Result) -> str:
