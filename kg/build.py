@@ -113,6 +113,19 @@ def _stable(g: Graph) -> Graph:
     return canon.skolemize(authority=C.BASE.rstrip("/"), basepath="/.well-known/genid/")
 
 
+def memory_estimate_of(size: int) -> int:
+    """Bytes of memory converting a report of *size* bytes may take at worst (kg/constants.py: how it was measured)."""
+    return C.WORKER_BASE_RSS + min(size, C.MAX_REPORT_BYTES) * C.RSS_PER_REPORT_BYTE
+
+
+def memory_estimate(path: Path) -> int:
+    """memory_estimate_of the file at *path* (a file that cannot be read is refused at once: nothing)."""
+    try:
+        return memory_estimate_of(Path(path).stat().st_size)
+    except OSError:
+        return C.WORKER_BASE_RSS
+
+
 def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool = False,
                reasoner: str = "compiled", validator: str = "compiled") -> Iterator[Converted]:
     """Convert *files*, yielding each result as it is ready, in file order.
@@ -125,13 +138,21 @@ def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool =
             yield convert(str(f), infer, accept_partial, reasoner, validator)
         return
     import multiprocessing as mp  # imported here: adding one report needs no pool (~25 ms of imports)
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
     ctx = mp.get_context("spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=die_with_parent,
                              initargs=(os.getpid(),)) as pool:
-        n = len(files)
-        yield from pool.map(convert, [str(f) for f in files], [infer] * n, [accept_partial] * n, [reasoner] * n,
-                            [validator] * n)
+        # Reports go to the workers in order, as many at once as there are workers and as their estimated
+        # memory fits in C.BUILD_MEMORY (one large report converts alone); results come back in order.
+        waiting, running = deque(files), deque()
+        while waiting or running:
+            while waiting and len(running) < jobs and (
+                    not running or sum(m for _, m in running) + memory_estimate(waiting[0]) <= C.BUILD_MEMORY):
+                f = waiting.popleft()
+                running.append((pool.submit(convert, str(f), infer, accept_partial, reasoner, validator),
+                                memory_estimate(f)))
+            yield running.popleft()[0].result()
 
 
 def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_going: bool = False,

@@ -67,9 +67,14 @@ PREFIXES = {
 }
 
 # Limits on untrusted input.
-# A build worker needs about 250 bytes of RSS per byte of a report dense in arguments (measured:
-# 2.2 MB → 536 MiB), so this cap bounds a worker at about 1.1 GiB; real reports are 130-150 KB.
-MAX_REPORT_BYTES = 4 * 1024 * 1024    # refuse larger report files before reading them
+# A build needs up to about 1,000 bytes of RSS per byte of a report of the worst shape (one-line
+# transcript turns, each by another speaker: 512 KiB → 568 MiB for the build and its worker, 128 KiB →
+# 194 MiB; `python -m bench.worst`, docs/benchmarks.md), so this cap keeps one report's build under
+# 1.5 GiB; real reports are 130-150 KB.
+MAX_REPORT_BYTES = 1_310_720          # 1.25 MiB: refuse larger report files before reading them
+BUILD_MEMORY = 1536 << 20             # convert reports side by side only while their estimates fit in this
+WORKER_BASE_RSS = 120 << 20           # a conversion worker before its report (interpreter, rdflib, prepared context)
+RSS_PER_REPORT_BYTE = 1_100           # ... and per byte of its report, at worst (the measure above, rounded up)
 MAX_LINE_CHARS = 1_000_000            # refuse a line longer than this
 INFER_SECONDS = 120.0                 # owlrl budget per report
 INFER_MAX_NEW_TRIPLES = 200_000       # owlrl may add at most this many triples per report

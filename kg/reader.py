@@ -54,16 +54,23 @@ def decode(data: bytes, path: str | Path) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def too_large(size: int) -> str:
+    """The message for a report over the size cap: its size, the cap, and why there is one."""
+    return (f"{size:,} bytes ({size / 2**20:.2f} MiB) is over the cap of {MAX_REPORT_BYTES:,} bytes "
+            f"({MAX_REPORT_BYTES / 2**20:g} MiB) for one report (at worst a build needs ~1 KB of memory per byte of "
+            f"report; real reports are 130-150 KB)")
+
+
 def read_lines(path: str | Path, data: bytes | None = None) -> list[Line]:
     """Return the non-blank, cleaned lines of the report at *path* (or of *data*), numbered from 1."""
     path = Path(path)
     if data is None:
         size = path.stat().st_size
         if size > MAX_REPORT_BYTES:
-            raise ReportError(path, 0, "file", f"{size} bytes is over the {MAX_REPORT_BYTES}-byte cap for one report")
+            raise ReportError(path, 0, "file", too_large(size))
         data = path.read_bytes()
     elif len(data) > MAX_REPORT_BYTES:
-        raise ReportError(path, 0, "file", f"{len(data)} bytes is over the {MAX_REPORT_BYTES}-byte cap for one report")
+        raise ReportError(path, 0, "file", too_large(len(data)))
     out: list[Line] = []
     for no, raw in enumerate(decode(data, path).split("\n"), start=1):
         if len(raw) > MAX_LINE_CHARS:
