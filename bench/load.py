@@ -5,7 +5,9 @@ Starts `kg serve` on a loopback port (building a store from the sample and, when
 reports unless --store is given) and runs, for 0, 2 and 4 runaway clients: 8 ordinary clients that
 fetch pages and 4 that send a cheap query, each from its own loopback address (127.0.0.10…), while each
 runaway client (127.0.0.2…) sends a cross join again and again. Then it samples the query workers'
-RSS while the server answers the REPLACE query of issue #12 and a nested REPLACE. Every loop is
+RSS while the server answers the REPLACE query of issue #12 and a nested REPLACE. Then (issue #24) two
+addresses with two runaway queries each beside a third address's cheap queries, and --sockets sockets
+held open (a request head sent a byte at a time) while another address fetches `/`. Every loop is
 bounded in time and sends traffic to 127.0.0.0/8 only.
 """
 
@@ -99,6 +101,96 @@ def scenario(port: int, runaways: int, seconds: float) -> dict:
             "refused": ", ".join(f"{k}: {v}" for k, v in sorted(queries.items()) if k != 200) or "none"}
 
 
+def greedy(port: int, seconds: float, cheap: int = 80) -> dict:
+    """Two addresses send two runaway queries each, again and again; a third sends *cheap* queries one by one."""
+    stop = time.monotonic() + seconds
+    got: dict[int, int] = {}
+
+    def runaway(src: str):
+        while time.monotonic() < stop:
+            get(port, sparql(RUNAWAY), src, timeout=seconds + 15)
+
+    threads = [threading.Thread(target=runaway, args=(f"127.0.0.{2 + i // 2}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    time.sleep(1.0)  # the runaways hold their workers
+    took = []
+    for _ in range(cheap):
+        status, t = get(port, sparql(CHEAP), "127.0.0.40")
+        got[status] = got.get(status, 0) + 1
+        took.append(t)
+    for t in threads:
+        t.join()
+    return {"ok": got.get(200, 0), "total": cheap, "p95_ms": 1000 * pct(took, 0.95),
+            "refused": ", ".join(f"{k}: {v}" for k, v in sorted(got.items()) if k != 200) or "none"}
+
+
+def held_sockets(port: int, count: int, seconds: float, per_address: int = 50) -> dict:
+    """Hold *count* sockets open on the server (reopening those it closes), each sending half a request head
+    a byte at a time, from count/per_address loopback addresses; meanwhile fetch `/` from another address."""
+    import resource
+    import socket
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, count + 1024)), hard))
+    stop = time.monotonic() + seconds
+    socks: list = [None] * count
+    opened = [0]
+
+    def connect(i: int):
+        try:
+            s = socket.socket()
+            s.bind((f"127.0.1.{1 + i // per_address}", 0))
+            s.setblocking(False)
+            s.connect_ex(("127.0.0.1", port))
+            opened[0] += 1
+            return s
+        except OSError:
+            return None
+
+    def holder():
+        n = 0
+        while time.monotonic() < stop:
+            for i in range(count):
+                s = socks[i]
+                if s is None:
+                    socks[i] = connect(i)
+                    continue
+                try:
+                    if s.recv(1, socket.MSG_PEEK) == b"":
+                        raise OSError
+                except BlockingIOError:
+                    try:
+                        s.send(b"GET / HTTP/1.1\r\nX: "[n % 20:n % 20 + 1] or b"x")
+                    except OSError:
+                        pass
+                    continue
+                except OSError:
+                    pass
+                s.close()
+                socks[i] = connect(i)
+            n += 1
+            time.sleep(0.5)
+
+    t = threading.Thread(target=holder)
+    t.start()
+    time.sleep(min(5.0, seconds / 3))
+    took, bad = [], 0
+    while time.monotonic() < stop - 1:
+        status, dt = get(port, "/", "127.0.0.250", timeout=10)
+        if status == 200:
+            took.append(dt)
+        else:
+            bad += 1
+        time.sleep(0.1)
+    t.join()
+    held = sum(1 for s in socks if s is not None)
+    for s in socks:
+        if s is not None:
+            s.close()
+    return {"sockets": count, "held": held, "opened": opened[0], "pages": len(took), "failed": bad,
+            "p50_ms": 1000 * pct(took, 0.5), "p95_ms": 1000 * pct(took, 0.95)}
+
+
 def worker_rss(server_pid: int) -> int:
     """Sum of VmRSS (KiB) of the server's child processes."""
     total = 0
@@ -139,6 +231,7 @@ def main() -> None:
     ap.add_argument("--store", type=Path)
     ap.add_argument("--seconds", type=float, default=15)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--sockets", type=int, default=5000, help="sockets held open in the last scenario")
     args = ap.parse_args()
     tmp = tempfile.TemporaryDirectory()
     store = args.store
@@ -164,6 +257,8 @@ def main() -> None:
                 raise SystemExit("the server did not start")
             time.sleep(0.2)
         results = [scenario(port, n, args.seconds) for n in (0, 2, 4)]
+        fair = greedy(port, args.seconds)
+        held = held_sockets(port, args.sockets, max(20.0, args.seconds))
         mem = {name: memory(port, server.pid, q) for name, q in (("REPLACE over every literal", REPLACE),
                                                                  ("nested REPLACE", NESTED))}
     finally:
@@ -178,6 +273,17 @@ def main() -> None:
     for r in results:
         lines.append(f"| {r['runaways']} | {r['pages_per_s']:.0f} | {r['page_p50_ms']:.0f} / {r['page_p95_ms']:.0f} | "
                      f"{r['queries_per_s']:.0f} | {r['queries_ok']} | {r['refused']} |")
+    lines += ["", "Two addresses send two runaway queries each, again and again (every worker they may hold); a third "
+              "address sends 80 cheap queries one after another:", "",
+              "| cheap queries answered | p95 (ms) | refused |", "| --- | --- | --- |",
+              f"| {fair['ok']}/{fair['total']} ({100 * fair['ok'] / fair['total']:.0f} %) | {fair['p95_ms']:.0f} | {fair['refused']} |",
+              "", f"{held['sockets']:,} sockets held open from {held['sockets'] // 50} loopback addresses (50 each), each "
+              "sending a request head a byte at a time (reopened when the server closes it at the request deadline); "
+              "meanwhile another address fetches `/` ten times a second:", "",
+              "| sockets | open at the end | connections made | `/` answered | failed | p50 / p95 (ms) |",
+              "| --- | --- | --- | --- | --- | --- |",
+              f"| {held['sockets']:,} | {held['held']:,} | {held['opened']:,} | {held['pages']} | {held['failed']} | "
+              f"{held['p50_ms']:.0f} / {held['p95_ms']:.0f} |"]
     lines += ["", "| query | status | seconds | peak worker RSS (MiB) |", "| --- | --- | --- | --- |"]
     for name, (status, took, mib) in mem.items():
         lines.append(f"| {name} | {status} | {took:.1f} | {mib} |")

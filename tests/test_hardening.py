@@ -173,8 +173,8 @@ def test_9_idle_half_open_connections_do_not_lock_other_clients_out(sample_store
     idle = []
     try:
         wait_for_port(port, 60)
-        for _ in range(150):  # over waitress's default limit of 100
-            s = socket.create_connection(("127.0.0.1", port))
+        for i in range(150):  # over waitress's default limit of 100, from addresses under the per-address cap
+            s = socket.create_connection(("127.0.0.1", port), source_address=(f"127.0.0.{2 + i // 50}", 0))
             s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # never finished
             idle.append(s)
         import urllib.request

@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         MAX_QUERY_BYTES=32_768,      # a longer query is refused with 413 (414 in a URL); canned ones are < 2 KB
         MAX_CONTENT_LENGTH=256_000,  # request bodies
         PER_CLIENT=2,                # concurrent queries per client address, beyond: 429
+        RENDERS_PER_CLIENT=3,        # pages being made (not yet cached) at once per client address, beyond: 429
         QUERY_WORKERS=4,             # a client can hold at most PER_CLIENT of them: others always find one
         ISOLATE_WORKERS=True,
         PAGE_SIZE=50,

@@ -16,8 +16,8 @@ from kg import constants as C
 from kg.export import FORMATS, describe
 
 from . import alignment as align
-from . import db, pictures, terms
-from .security import checked_iri, href, page_url
+from . import db, negotiate, pictures, terms
+from .security import PAGER_PARAMS, ClientLimiter, checked_iri, client_address, href, page_url
 
 bp = Blueprint("browse", __name__)
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -144,29 +144,68 @@ def search_json():
 
 
 PAGE_CACHE_SIZE = 1024
-_page_lock = threading.Lock()
+PAGE_CACHE_BYTES = 64 << 20
+# The query parameters entity pages read: every other parameter is ignored by the page, and so by the
+# cache key (`?z=1`, `?z=2`… each rendered the page anew and kept a copy). Pagers' numbers are read as the
+# page reads them, so `page=01` and `page=1` are one entry.
 
 
-def page_cached(make):
-    """Serve a page from a per-generation LRU cache: the data cannot change until the next build."""
-    from collections import OrderedDict
-    key = (request.full_path, str(request.accept_mimetypes))
-    cache = cached("pages", OrderedDict)
-    with _page_lock:
-        hit = cache.get(key)
-        if hit is not None:
-            cache.move_to_end(key)
+def page_key(view) -> tuple:
+    """The cache key of this request's page: path, the parameters pages read, and the negotiated view."""
+    args = tuple((k, min(max(1, request.args.get(k, 1, type=int)), 10**6)) for k in PAGER_PARAMS if k in request.args)
+    return request.path, request.args.get("iri", ""), args, getattr(view, "name", view)
+
+
+_renders = ClientLimiter()
+
+
+class PageCache:
+    """Rendered pages of one generation, least recently used first out, within an entry and a byte budget."""
+
+    def __init__(self, entries: int = PAGE_CACHE_SIZE, size: int = PAGE_CACHE_BYTES):
+        from collections import OrderedDict
+        self.items: OrderedDict = OrderedDict()
+        self.entries, self.budget, self.size = entries, size, 0
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            hit = self.items.get(key)
+            if hit is not None:
+                self.items.move_to_end(key)
+            return hit
+
+    def put(self, key, body: bytes, status: int, headers: list) -> None:
+        if len(body) > self.budget // 8:  # one huge page must not empty the cache
+            return
+        with self.lock:
+            old = self.items.pop(key, None)
+            self.size += len(body) - (len(old[0]) if old else 0)
+            self.items[key] = (body, status, headers)
+            while len(self.items) > self.entries or self.size > self.budget:
+                self.size -= len(self.items.popitem(last=False)[1][0])
+
+
+def page_cached(make, view=None):
+    """Serve a page from the generation's PageCache (the data cannot change until the next build); *view* is
+    the negotiated format (None: HTML), part of the key instead of the Accept header's text."""
+    key = page_key(view)
+    cache = cached("pages", PageCache)
+    hit = cache.get(key)
     if hit is not None:
         body, status, headers = hit
         return Response(body, status=status, headers=headers)
-    resp = make()
+    # A page not yet made costs up to a second of a page thread: one address may have only a few made at once,
+    # so twelve clients asking for pages nobody has seen cannot hold every thread while `/` waits.
+    with _renders.slot(client_address(), current_app.config["RENDERS_PER_CLIENT"]) as ok:
+        if not ok:
+            return Response("too many pages asked for at once from this address; try again in a moment\n", 429,
+                            {"Retry-After": "2", "Content-Type": "text/plain; charset=utf-8"})
+        resp = make()
     if isinstance(resp, tuple):
         resp = Response(resp[0], status=resp[1])
     if resp.status_code in (200, 404):
-        with _page_lock:
-            cache[key] = (resp.get_data(), resp.status_code, list(resp.headers.items()))
-            while len(cache) > PAGE_CACHE_SIZE:
-                cache.popitem(last=False)
+        cache.put(key, resp.get_data(), resp.status_code, list(resp.headers.items()))
     return resp
 
 
@@ -174,21 +213,24 @@ def page_cached(make):
 def minted(rest: str):
     for suffix, fmt in VIEWS.items():
         if rest.endswith(suffix):
-            return page_cached(lambda: entity(C.DATA_NS + rest[: -len(suffix)], fmt))
-    return page_cached(lambda: entity(C.DATA_NS + rest))
+            return page_cached(lambda: entity(C.DATA_NS + rest[: -len(suffix)], fmt), fmt)
+    fmt = _wants()
+    return page_cached(lambda: entity(C.DATA_NS + rest, fmt), fmt)
 
 
 @bp.route("/resource")
 def resource():
     iri = checked_iri(request.args.get("iri"))
-    return page_cached(lambda: entity(iri, VIEWS.get("." + request.args.get("format", "x"))))
+    fmt = VIEWS.get("." + request.args.get("format", "x")) or _wants()
+    return page_cached(lambda: entity(iri, fmt), fmt)
 
 
 def _wants() -> object | None:
     """The format the request asks for (None: HTML); 406 when it accepts none we serve (RDF/XML, say)."""
     offered = ["text/html"] + [f.media_type for f in VIEWS.values()]
-    best = request.accept_mimetypes.best_match(offered)
-    if best is None and request.accept_mimetypes:
+    accept = request.headers.get("Accept", "")
+    best = negotiate.best(accept, offered)
+    if best is None and accept.strip():
         abort(406, description="this page is served as HTML, Turtle, JSON-LD or N-Triples")
     return next((f for f in VIEWS.values() if f.media_type == best), None)
 
@@ -206,7 +248,6 @@ def entity(iri: str, fmt=None):
         from .search import search_labels
         suggestion = search_labels(iri.rstrip("/").replace("#", "/").rsplit("/", 1)[-1].replace("-", " "), 5)
         return render_template("not_found.html", message=f"Nothing is known about {iri}.", suggestions=suggestion), 404
-    fmt = fmt or _wants()
     page_path = url_for("browse.resource", iri=iri) if not iri.startswith(C.DATA_NS) else "/id/" + quote(iri[len(C.DATA_NS):], safe="/-._~")
     links = ", ".join(f'<{_alt(page_path, f)}>; rel="alternate"; type="{f.media_type}"' for f in VIEWS.values())
     if fmt is not None:
@@ -399,5 +440,8 @@ def alignment_pair():
     """Open the query that lists the arguments behind one pair of the matrix or the network."""
     a, b = checked_iri(request.args.get("a")), checked_iri(request.args.get("b"))
     event = request.args.get("event")
-    query = align.pair_query(a, b, checked_iri(event) if event else None)
+    try:
+        query = align.pair_query(a, b, checked_iri(event) if event else None)
+    except ValueError:  # "a=x": not an absolute IRI
+        abort(400, description="a, b and event must be IRIs")
     return redirect(url_for("sparql.page", query=query), 303)

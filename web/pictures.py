@@ -87,6 +87,10 @@ def meeting_view(iri: str) -> dict:
         OPTIONAL {{ ?arg cdo:discussionPoint/rdfs:label ?point }}
         OPTIONAL {{ ?arg cdo:madeBy ?who . ?who skos:prefLabel|rdfs:label ?wl }}
         }} GROUP BY ?arg ?title ?point ?who ?o ORDER BY ?point ?o""")
+    # Every list is paged: a report's worst shape (1.25 MiB of one-line arguments) has 10,000 of them.
+    speakers_all = speakers
+    speakers, speakers_pg = _paged(speakers_all, "speakers")
+    arguments, arguments_pg = _paged(arguments, "arguments")
     by_point: dict[str, list] = defaultdict(list)
     for a in arguments:
         by_point[a["point"] or "(no discussion point)"].append(a)
@@ -96,14 +100,19 @@ def meeting_view(iri: str) -> dict:
         OPTIONAL {{ ?f cdo:title ?t0 }} OPTIONAL {{ ?f cdo:summary ?s0 }} BIND(COALESCE(?t0, ?s0) AS ?t)
         OPTIONAL {{ ?f cdo:involves ?p . ?p skos:prefLabel|rdfs:label ?pl }} }} GROUP BY ?f ?kind ORDER BY ?kind""")
     found = alignment.pairs(iri)
-    names = {s["who"]: s["name"] for s in speakers if s["who"]}
+    names = {s["who"]: s["name"] for s in speakers_all if s["who"]}
     actors = {p.a for p in found} | {p.b for p in found}
     names.update(_labels_for(a for a in actors if a not in names))
     takeaways = _rows(f"""SELECT ?kind ?text WHERE {{ ?t cdo:inEvent {e} ; a ?k ; cdo:text ?text ; cdo:order ?o .
         ?k rdfs:subClassOf cdo:Takeaway ; rdfs:label ?kind }} ORDER BY ?kind ?o""")
-    chart = bar_chart([(s["name"], float(s["seconds"])) for s in speakers if s["seconds"]], "seconds")
+    findings, findings_pg = _paged(findings, "findings")
+    takeaways, takeaways_pg = _paged(takeaways, "takeaways")
+    summary, summary_pg = _paged(summary_sentences(e), "summary")
+    chart = bar_chart([(s["name"], float(s["seconds"])) for s in speakers_all[:CHART_BARS] if s["seconds"]], "seconds")
     slug = iri.rstrip("/").rsplit("/", 1)[-1]
-    return {"summary": summary_sentences(e), "export": f"/export/meeting/{slug}", "speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
+    return {"summary": summary, "export": f"/export/meeting/{slug}", "speakers": speakers, "by_point": sorted(by_point.items()), "findings": findings,
+            "pagers": {"speakers": speakers_pg, "arguments": arguments_pg, "findings": findings_pg,
+                       "takeaways": takeaways_pg, "summary": summary_pg},
             "network": network({a: names[a] for a in actors}, [(p.a, p.b, p.kind) for p in found]), "chart": chart,
             "network_data": alignment.network_data(found, names, {a: href(a) for a in actors}, iri), "source": alignment.SOURCE,
             "takeaways": takeaways}
@@ -126,6 +135,14 @@ def summary_sentences(e: str) -> list[dict]:
 
 
 POSITIONS_PAGE = 50
+MEETING_LIST = 100  # items a meeting page shows of each of its lists
+CHART_BARS = 30     # speakers in the speaking-time chart (the longest)
+
+
+def _paged(rows: list, param: str) -> tuple[list, dict]:
+    """The page of *rows* the request asks for by *param* (MEETING_LIST a page), and its pager."""
+    pg = _pager(len(rows), MEETING_LIST, param)
+    return rows[pg["start"]:pg["end"]], pg
 
 
 def _pager(total: int, size: int, param: str) -> dict:

@@ -44,9 +44,15 @@ def link(iri, text) -> Markup:
     return Markup('<a href="' + str(escape(target)) + '">' + inner + "</a>" if target else inner)
 
 
+# The query parameters of entity pages' pagers: the page cache's key reads these alone, and links keep only them.
+PAGER_PARAMS = ("page", "positions", "behalf", "own", "arguments", "events", "speakers", "findings", "takeaways",
+                "summary", "turns")
+
+
 def page_url(param: str, n: int) -> str:
-    """This page's URL with *param*=n and its other parameters kept (an entity page has up to three pagers)."""
-    args = {k: v for k, v in request.args.items() if k != param}
+    """This page's URL with *param*=n and its other pagers kept (an entity page has several); other parameters
+    are dropped, as the page cache ignores them."""
+    args = {k: v for k, v in request.args.items() if k != param and (k in PAGER_PARAMS or k in ("iri", "format"))}
     return quote(request.path, safe="/-._~") + "?" + urlencode({**args, param: n})
 
 

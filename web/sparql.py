@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from kg import constants as C
 from kg.export import prefixed_name
 
-from . import answers, db
+from . import answers, db, negotiate
 from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Result
 from .security import ClientLimiter, checked_iri, client_address, href
@@ -93,8 +91,11 @@ def _single(values: list[str], too_long: int) -> str | None:
 
 def _negotiate(form: str) -> str:
     """Pick a format by ?format=, else by Accept; the form's default (JSON or Turtle) wins ties and */*."""
-    return _negotiated(form in ("CONSTRUCT", "DESCRIBE"), (request.values.get("format") or "").lower(),
-                       request.headers.get("Accept", ""))
+    graphs, wanted, accept = form in ("CONSTRUCT", "DESCRIBE"), (request.values.get("format") or "").lower()[:64], \
+        request.headers.get("Accept", "")
+    if len(accept) > negotiate.MEMO_CHARS:  # a client's text: remembered only when short
+        return _negotiated.__wrapped__(graphs, wanted, accept)
+    return _negotiated(graphs, wanted, accept)
 
 
 @lru_cache(maxsize=512)
@@ -108,7 +109,7 @@ def _negotiated(graphs: bool, wanted: str, accept: str) -> str:
     media = {(f.media_type if graphs else f): k for k, f in table.items()}
     media.update({m: k for m, k in ALIASES.items() if k in table})
     first = next(m for m, k in media.items() if k == default)
-    best = parse_accept_header(accept, MIMEAccept).best_match([first] + [m for m in media if m != first])
+    best = negotiate.best(accept, [first] + [m for m in media if m != first])
     return media[best] if best else default
 
 
@@ -148,11 +149,12 @@ def execute(text: str, formats: dict | None, dataset=(None, None)):
 
 def _run(text: str, formats: dict | None, dataset, timeout: float):
     cfg = current_app.config
-    with limiter.slot(client_address(), cfg["PER_CLIENT"]) as ok:
+    client = client_address()
+    with limiter.slot(client, cfg["PER_CLIENT"]) as ok:
         if not ok:
             raise ProtocolError(429, "too many queries from this client at once", {"Retry-After": "2"})
         try:
-            return db.executor().run(Request(text, formats, *dataset), timeout)
+            return db.executor().run(Request(text, formats, *dataset), timeout, client)
         except QueryRefused as r:
             raise ProtocolError(r.status, r.message, line=r.line, column=r.column) from None
         except Busy as exc:
