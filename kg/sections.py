@@ -33,16 +33,30 @@ def split(lines: list[Line], path: str) -> dict:
     """Find each top-level section's span [start, end) of indexes; the heading line itself is at start."""
     found: dict = {}
     pos = 0
-    for name in ORDER:
+    for n, name in enumerate(ORDER):
         if name is None:
             idx = next((i for i in range(pos, len(lines)) if _is_block_start(lines, i)), None)
         else:
-            idx = next((i for i in range(pos, len(lines)) if heading_is(lines[i].text, name)), None)
+            # Search only up to the next section's heading: "Speakers" is also a field of every finding, and a
+            # misspelt section heading matched one of those, thousands of lines on.
+            later = [m for m in ORDER[n + 1:] if m is not None]
+            idx = None
+            for i in range(pos, len(lines)):
+                if heading_is(lines[i].text, name):
+                    idx = i
+                    break
+                if any(heading_is(lines[i].text, m) for m in later):
+                    break
         if idx is None:
             if name in REQUIRED:
-                start, end = lines[min(pos, len(lines) - 1)].no, lines[-1].no
-                raise ReportError(path, end, name, f"required section '{name}' not found from line {start} to the end "
-                                  f"(line {end}); is this a DiploAI session report?")
+                # Blamed where it was expected: after the last section found (the end of the file named the
+                # wrong section, thousands of lines away).
+                after = lines[max(pos - 1, 0)]
+                prev = next((n for n, i in reversed(found.items()) if i == pos - 1), None)
+                where = f"after the '{prev or 'speaker blocks'}' heading on line {after.no}" if pos else "in the report"
+                raise ReportError(path, after.no, name, f"required section '{name}' not found {where} (searched to "
+                                  f"line {lines[-1].no}); is its heading misspelt by more than a letter, or is this "
+                                  f"not a DiploAI session report?")
             continue
         found[name] = idx
         pos = idx + 1

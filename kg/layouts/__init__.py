@@ -7,6 +7,7 @@ list it in LAYOUTS, most specific first (see docs/architecture.md).
 
 from __future__ import annotations
 
+from .. import headings
 from ..fields import heading_is
 from ..reader import Line, ReportError
 from ..report import Report
@@ -16,11 +17,15 @@ LAYOUTS = (event_report, glance)
 
 
 def read(lines: list[Line], path: str, accept_partial: bool = False) -> Report:
-    """Read *lines* with the first layout that recognises them, or raise ReportError naming the line that fits none."""
+    """Read *lines* with the first layout that recognises them, or raise ReportError naming the line that fits none.
+
+    Headings one letter off are mended first, with a warning each (kg/headings.py)."""
+    lines, mended = headings.correct(lines, path)
     for layout in LAYOUTS:
         if layout.detect(lines):
             report = layout.read(lines, path, accept_partial)
             report.layout = layout.NAME
+            report.warnings[:0] = mended
             return report
     first = _first_unfitting(lines)
     raise ReportError(path, first.no, "layout", f"{first.text[:80]!r} fits no known report layout: expected "
