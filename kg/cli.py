@@ -178,6 +178,9 @@ def query(sparql, store, fmt, timeout, allow_network):
     sys.stdout.buffer.flush()
     if note:
         click.echo(note, err=True)
+    from .unknown_terms import unknown
+    for warning in unknown(sparql):
+        click.echo(f"kg: warning: {warning}", err=True)
 
 
 @main.command()

@@ -164,15 +164,17 @@ def tokens(text: str):
         prev_kind, prev_word = kind, (tok.casefold() if kind == "word" else None)
 
 
-def check(query: str) -> Checked:
+def check(query: str, prefixes: dict[str, str] | None = None) -> Checked:
     """Return what the gate learnt of *query*, or raise Refused (403 SERVICE/update, 400 malformed).
 
     The text as written must tokenize completely (that is how Oxigraph reads it); the text with \\u
     escapes applied is read too, and a refusal of what must never run (403) in either reading wins.
+    With *prefixes* (those the engine predeclares), a prefix neither they nor the query declare is
+    refused (400) by name, where the engine's message listed the grammar's character ranges.
     """
     raw = raw_error = None
     try:
-        raw = _scan(query)
+        raw = _scan(query, prefixes)
     except Refused as r:
         if r.status == 403:
             raise
@@ -251,11 +253,21 @@ def confirm_apart(query: str, prefixes: dict[str, str] | None, timeout: float) -
         raise Refused(*verdict)
 
 
-def _scan(text: str) -> Checked:
+def _unknown_prefix(text: str, tok: str, pos: int, known: set[str]) -> Refused:
+    line, col = _position(text, pos)
+    name = tok.split(":", 1)[0]
+    listed = ", ".join(f"{p}:" for p in sorted(known) if p)
+    return Refused(400, f"unknown prefix '{name}:'; declare it (PREFIX {name}: <…>) or use a known one: {listed}",
+                   line, col)
+
+
+def _scan(text: str, prefixes: dict[str, str] | None = None) -> Checked:
     depth = 0
     form = None
     first_word = None
     has_dataset = False
+    known = set(prefixes) if prefixes is not None else None
+    declaring = False
     for kind, tok, pos in tokens(text):
         if kind == "open":
             depth += 1
@@ -264,7 +276,16 @@ def _scan(text: str) -> Checked:
                 raise Refused(400, f"the query nests deeper than {_MAX_DEPTH} levels", line, col)
         elif kind == "close":
             depth -= 1
-        elif kind in ("name", "word"):
+        if kind == "word" and tok.casefold() == "prefix":
+            declaring = True
+            continue
+        if kind == "name" and declaring:
+            declaring = False
+            if known is not None:
+                known.add(tok.split(":", 1)[0])
+        elif kind == "name" and known is not None and tok.split(":", 1)[0] not in known:
+            raise _unknown_prefix(text, tok, pos, known)
+        if kind in ("name", "word"):
             word = tok.split(":", 1)[0].casefold()
             if word.startswith("service") or (kind == "word" and "service" in word):
                 raise Refused(403, SERVICE_REFUSED + ("" if word == "service" and kind == "word" else

@@ -73,11 +73,12 @@ def _child(conn, store_path: str, sparql: str, fmt: str, parent: int, allow_netw
         conn.send(("isolation", NO_ISOLATION, ""))
         return
     try:
-        gate.check(sparql)  # pyoxigraph would fetch what SERVICE names: refused as the endpoint refuses it
+        gate.check(sparql, C.PREFIXES)  # pyoxigraph would fetch what SERVICE names: refused as the endpoint refuses it
         gate.confirm(sparql, C.PREFIXES)
         conn.send(("ok",) + render(store_path, sparql, fmt))
     except gate.Refused as exc:
-        conn.send(("refused" if exc.status == 403 else "syntax", exc.message, ""))
+        where = f" (line {exc.line}, column {exc.column})" if exc.line else ""
+        conn.send(("refused" if exc.status == 403 else "syntax", exc.message + where, ""))
     except SyntaxError as exc:
         conn.send(("syntax", str(exc), ""))
     except Exception as exc:  # an evaluation error is the query's, not ours

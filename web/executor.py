@@ -82,7 +82,7 @@ def answer(store, req: Request, cap: int, byte_cap: int):
 
     from .results import RESULT_FORMATS, collect, form_of, has_native, native, serialize
     try:
-        checked = gate.check(req.text)
+        checked = gate.check(req.text, C.PREFIXES)
         gate.confirm(req.text, C.PREFIXES)  # the engine's own reading: here, under the deadline
     except gate.Refused as r:
         return ("refused", (r.status, r.message, r.line, r.column))
@@ -331,7 +331,7 @@ class RemoteExecutor:
 
         from .results import collect, serialize
         try:
-            gate.check(req.text)
+            gate.check(req.text, C.PREFIXES)
             gate.confirm_apart(req.text, C.PREFIXES, timeout)  # Oxigraph's own reading, in a child process
         except gate.Refused as r:
             raise QueryRefused(r.status, r.message, r.line, r.column) from None

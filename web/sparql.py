@@ -13,6 +13,8 @@ from flask import Blueprint, Response, current_app, redirect, render_template, r
 from kg import constants as C
 from kg.export import prefixed_name
 
+from kg import unknown_terms
+
 from . import answers, db, negotiate
 from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Result
@@ -188,7 +190,9 @@ def endpoint():
         return _error(e.status, e.message, e.headers, **where)
     resp = Response(answer.body, mimetype=answer.media_type)
     resp.headers["Access-Control-Allow-Origin"] = "*"
-    resp.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated"
+    resp.headers["Access-Control-Expose-Headers"] = "X-Result-Truncated, X-Query-Warning"
+    for w in unknown_terms.unknown(text)[:5]:  # a misspelt ontology term matches nothing, silently
+        resp.headers.add("X-Query-Warning", w.encode("ascii", "backslashreplace").decode("ascii"))
     if answer.truncated:
         cfg = current_app.config
         limit = f"{cfg['ROW_CAP']} rows" if answer.cut_by == "rows" else f"{cfg['BYTE_CAP']} bytes"
@@ -225,6 +229,7 @@ def page():
     result = error = data = None
     labels: dict[str, str] = {}
     elapsed = 0.0
+    warnings = unknown_terms.unknown(text) if text else []
     if text:
         started = time.perf_counter()
         try:
@@ -236,7 +241,7 @@ def page():
             error = e
     status = 200 if error is None else error.status
     return render_template("sparql/query.html", queries=queries, text=text or prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n} LIMIT 20\n",
-                           result=result, error=error, labels=labels, row_cap=current_app.config["ROW_CAP"],
+                           result=result, error=error, warnings=warnings, labels=labels, row_cap=current_app.config["ROW_CAP"],
                            elapsed_ms=round(elapsed * 1000), data=data, shown=HTML_ROWS, vocabulary=vocabulary(),
                            download=lambda fmt: url_for("sparql.endpoint", query=text, format=fmt)), status
 

@@ -1,0 +1,73 @@
+"""Query errors in the user's terms (issue #25): an unknown prefix named with the known ones, every project
+namespace predeclared, a misspelt ontology term warned about with the nearest term."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from kg import constants as C
+from kg import gate
+from kg.cli import main
+from kg.unknown_terms import unknown
+from web import create_app, db
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    from kg.build import build
+
+    from .conftest import SAMPLE
+    root = tmp_path_factory.mktemp("query-errors") / "store"
+    assert build([SAMPLE], root).published
+    return root
+
+
+def test_an_unknown_prefix_is_named_with_its_position_and_the_known_ones():
+    with pytest.raises(gate.Refused) as err:
+        gate.check("SELECT * WHERE {\n  ?s foo:bar ?o\n}", C.PREFIXES)
+    e = err.value
+    assert e.status == 400 and (e.line, e.column) == (2, 6)
+    assert "unknown prefix 'foo:'" in e.message and "cdo:" in e.message and "issue:" in e.message
+    assert "\\u{" not in e.message  # not the grammar's character ranges
+    gate.check("PREFIX foo: <http://x/>\nSELECT * WHERE { ?s foo:bar ?o }", C.PREFIXES)  # declared: fine
+    gate.check("PREFIX : <http://x/>\nSELECT * WHERE { ?s :bar _:b }", C.PREFIXES)
+
+
+@pytest.mark.parametrize("prefix", ["issue", "meeting", "person", "report", "session", "office", "organization",
+                                    "status", "direction", "speech-act", "scheme", "graph"])
+def test_every_project_namespace_is_predeclared(prefix):
+    assert C.PREFIXES[prefix].startswith(C.DATA_NS)
+    gate.check(f"SELECT * WHERE {{ ?s ?p {prefix}:x }}", C.PREFIXES)
+
+
+def test_the_issue_prefix_reaches_the_issues(store):
+    client = create_app({"STORE": str(store)}).test_client()
+    r = client.get("/sparql", query_string={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?i a cdo:Issue FILTER(STRSTARTS(STR(?i), STR(issue:))) }"})
+    assert r.status_code == 200 and int(r.get_json()["results"]["bindings"][0]["n"]["value"]) > 5
+    db.reset()
+
+
+def test_a_misspelt_ontology_term_is_warned_about_with_the_nearest():
+    found = unknown("SELECT * WHERE { ?p cdo:positonOf ?s ; a cdo:Position }")
+    assert found == ["cdo:positonOf is not a term of the ontology, so it matches nothing; did you mean cdo:positionOf?"]
+    assert unknown("SELECT * WHERE { ?p cdo:positionOf ?s ; cdo:stance ?x }") == []
+    declared = unknown(f"PREFIX c: <{C.ONTOLOGY_NS}>\nSELECT * WHERE {{ ?p c:madeBi ?s }}")
+    assert declared and "c:madeBy" in declared[0]
+
+
+def test_the_warning_reaches_the_query_page_the_endpoint_and_kg_query(store):
+    q = "SELECT * WHERE { ?p cdo:positonOf ?s }"
+    client = create_app({"STORE": str(store)}).test_client()
+    page = client.get("/query", query_string={"query": q}).get_data(as_text=True)
+    assert 'class="warnings"' in page and "did you mean cdo:positionOf?" in page
+    r = client.get("/sparql", query_string={"query": q})
+    assert r.status_code == 200 and "cdo:positionOf" in r.headers["X-Query-Warning"]
+    db.reset()
+    res = CliRunner().invoke(main, ["query", "--store", str(store), q])
+    assert res.exit_code == 0 and "kg: warning: cdo:positonOf" in res.stderr and "cdo:positionOf?" in res.stderr
+
+
+def test_kg_query_names_the_unknown_prefix_and_where(store):
+    res = CliRunner().invoke(main, ["query", "--store", str(store), "SELECT * {\n ?s foo:x ?o }"])
+    assert res.exit_code == 2 and "unknown prefix 'foo:'" in res.stderr and "(line 2, column 5)" in res.stderr
