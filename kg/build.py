@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 
 from . import constants as C
 from . import entries as page_entries
+from . import fulltext
 from . import tallies, vocab
 from .dumps import turtle_gz
 from .hashes import FileHashes
@@ -230,8 +231,8 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                     continue  # remote: written only once the build is known good; local: already failing
                 if writer is None:
                     gen, writer = _open_generation(root, digest, ref_hash)
-                writer.replace(r.graph_iri, r.ntriples, r.turtle, r.entries, r.labels)
-                r.ntriples = r.turtle = r.entries = r.labels = b""  # written: free it
+                writer.replace(r.graph_iri, r.ntriples, r.turtle, r.entries, r.labels, r.texts)
+                r.ntriples = r.turtle = r.entries = r.labels = r.texts = b""  # written: free it
             # A graph this build wrote is never stale: a renamed file (pruned under its old name) can keep its IRI.
             built_names = {Path(r.path).name for r in by_graph.values()}
             stale = [g for g, (sha, name) in index.items()
@@ -243,6 +244,8 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
             older = page_entries.missing(base, [g for g in index if g not in by_graph and g not in stale]) \
                 if endpoint is None and base is not None else []
             if not by_graph and not stale and digest == ref_hash and base is not None and not older:
+                if endpoint is None:
+                    fulltext.catch_up(root, base)  # a build killed after publishing left the index behind
                 return result  # up to date: nothing to publish
             if endpoint is not None:
                 remote = _RemoteWriter(endpoint)
@@ -262,7 +265,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 writer.drop(g)
             if older:  # graphs an older version built: their lists for the pages, once
                 page_entries.backfill(gen.files, gen.store, older)
-                notice(f"{root}: the pages' lists and labels written for {len(older)} graphs built by an older version")
+                notice(f"{root}: the pages' lists, labels and texts written for {len(older)} graphs built by an older version")
             writer.finish()  # lets go of the store: publish() must close it before moving its folder
             _listing_after(listing, stale, by_graph.values(), digest, writer.sizes, gen.store).write(gen.tmp)
             _keep_tallies(base, gen, stale + [g for g in by_graph if g in index], list(by_graph.values()))
@@ -323,19 +326,19 @@ class _LocalWriter:
 
     def __init__(self, store: ox.Store, files: tuple[GraphFiles, ...]):
         self.store = store
-        self.dumps, self.entries, self.labels = files
+        self.dumps, self.entries, self.labels, self.texts = files
         self.pending: list[bytes] = []
         self.size = 0
         self.written = 0
         self.sizes: dict[str, int] = {}  # quads of each graph written (one N-Triples line each)
 
     def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
-                labels: bytes | None = None) -> None:
+                labels: bytes | None = None, texts: bytes | None = None) -> None:
         """Replace *graph* by these triples (*turtle*: the same as gzipped Turtle, made here if not given;
-        *entries* and *labels*: what a report graph lists for the pages and the search, kg/entries.py;
-        none for the reference graphs)."""
+        *entries*, *labels* and *texts*: what a report graph lists for the pages, the search and the full-text
+        index, kg/entries.py and kg/fulltext.py; none for the reference graphs)."""
         self.dumps.write(graph, turtle or turtle_gz(ntriples))
-        for files, data in ((self.entries, entries), (self.labels, labels)):
+        for files, data in ((self.entries, entries), (self.labels, labels), (self.texts, texts)):
             if data:
                 files.write(graph, data)
             else:
@@ -353,7 +356,7 @@ class _LocalWriter:
 
     def drop(self, graph: str) -> None:
         self.store.remove_graph(ox.NamedNode(graph))
-        for files in (self.dumps, self.entries, self.labels):
+        for files in (self.dumps, self.entries, self.labels, self.texts):
             files.drop(graph)
 
     def flush(self) -> None:
@@ -380,7 +383,7 @@ class _RemoteWriter:
         self.remote = remote
 
     def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
-                labels: bytes | None = None) -> None:
+                labels: bytes | None = None, texts: bytes | None = None) -> None:
         self.remote.replace_graph(graph, ntriples)
 
     def drop(self, graph: str) -> None:

@@ -29,6 +29,7 @@ DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
 GRAPH_DUMPS = "turtle"
 GRAPH_ENTRIES = "entries-v3"
 GRAPH_LABELS = "labels-v2"
+GRAPH_TEXTS = "texts-v1"              # each report graph's texts for the full-text index (kg/fulltext.py)
 GRAPH_POOL = "files"                  # in the store folder
 GRAPH_FILES = "files.json"            # in each generation folder: {kind: {graph IRI: file name in the pool}}
 FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/hashes.py)

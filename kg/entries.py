@@ -152,10 +152,10 @@ def loads(data: bytes, intern: dict[str, str] | None = None) -> dict | None:
 
 
 def missing(generation, graphs) -> list[str]:
-    """The report *graphs* of the generation folder without their entries or labels (built by an older version)."""
-    from .pool import Entries, Labels
-    have = [files.present(graphs) for files in (Entries(generation), Labels(generation))]
-    return [g for g in graphs if g not in have[0] or g not in have[1]]
+    """The report *graphs* of the generation folder without their entries, labels or texts (built by an older version)."""
+    from .pool import Entries, Labels, Texts
+    have = [files.present(graphs) for files in (Entries(generation), Labels(generation), Texts(generation))]
+    return [g for g in graphs if any(g not in h for h in have)]
 
 
 def backfill(files, store, graphs) -> None:
@@ -170,9 +170,10 @@ def backfill(files, store, graphs) -> None:
     import pyoxigraph as ox
     from rdflib import BNode, URIRef
 
-    turtle, entries, labels = files
+    from .fulltext import texts_of
+    turtle, entries, labels, texts = files
     # Only the kind a graph lacks: an upgrade to a new entries format keeps the labels (and the pool one copy of each).
-    has_entries, has_labels = entries.present(graphs), labels.present(graphs)
+    has_entries, has_labels, has_texts = entries.present(graphs), labels.present(graphs), texts.present(graphs)
 
     def term(t):
         return URIRef(t.value) if isinstance(t, ox.NamedNode) else BNode(t.value) if isinstance(t, ox.BlankNode) else t.value
@@ -187,3 +188,5 @@ def backfill(files, store, graphs) -> None:
             entries.write(g, dumps(of_triples(triples)))
         if g not in has_labels:
             labels.write(g, labels_of(triples))
+        if g not in has_texts:
+            texts.write(g, texts_of(triples))

@@ -13,6 +13,7 @@ from rdflib import Graph, URIRef
 from . import entries as page_entries
 from .infer import InferenceError, entailments
 from .dumps import turtle_gz
+from .fulltext import texts_of
 from .iris import is_safe_iri
 from .mapper import map_triples, meeting_slug
 from .parser import parse_file
@@ -34,6 +35,7 @@ class Converted:
     turtle: bytes = b""  # the same triples as gzipped Turtle (kg/dumps.py), made here in the worker
     entries: bytes = b""  # what its graph lists for the pages, as JSON (kg/entries.py)
     labels: bytes = b""  # its IRIs' labels, for the search (kg/entries.py)
+    texts: bytes = b""  # its texts, for the full-text index (kg/fulltext.py)
     asserted: int = 0
     inferred: int = 0
     warnings: list[str] = field(default_factory=list)
@@ -106,6 +108,7 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
     out.tallies = of_triples(full)
     out.entries = page_entries.dumps(page_entries.of_triples(full))
     out.labels = page_entries.labels_of(full)
+    out.texts = texts_of(full)
     out.ntriples = asserted_nt + ntriples(extra)  # entailments never repeat an asserted triple
     out.turtle = turtle_gz(out.ntriples)
     out.asserted, out.inferred = len(g), len(extra)

@@ -1,5 +1,6 @@
 """The files kept per named graph beside the store: each graph's Turtle (kg/dumps.py), and each report graph's
-entries for the pages and labels for the search (kg/entries.py).
+entries for the pages and labels for the search (kg/entries.py) and texts for the full-text index
+(kg/fulltext.py).
 
 Layout: a pool in the store folder shared by its generations, `files/<kind>/<sha1 of the graph IRI>.<digest
 of the bytes><suffix>` (kg/constants.py names the kinds; a format's version is in its kind's name), and in
@@ -175,9 +176,16 @@ class Labels(GraphFiles):
         super().__init__(generation, C.GRAPH_LABELS, ".json", names)
 
 
+class Texts(GraphFiles):
+    """The texts the full-text index holds, of each report graph of one generation (kg/fulltext.texts_of)."""
+
+    def __init__(self, generation: Path, names: dict[str, str] | None = None):
+        super().__init__(generation, C.GRAPH_TEXTS, ".json", names)
+
+
 def per_graph(generation: Path) -> tuple[GraphFiles, ...]:
     """Every kind of file a generation keeps per graph, as the generation lists them."""
-    return Dumps(generation), Entries(generation), Labels(generation)
+    return Dumps(generation), Entries(generation), Labels(generation), Texts(generation)
 
 
 def start(tmp: Path, base: Path | None, graphs) -> tuple[GraphFiles, ...]:
@@ -189,6 +197,8 @@ def start(tmp: Path, base: Path | None, graphs) -> tuple[GraphFiles, ...]:
     for files in per_graph(base) if base is not None else ():
         if files.names is not None:
             names = dict(files.names)
+        elif not (files.generation / files.folder).is_dir():
+            names = {}  # a kind the generation never had: the build writes it for every graph (backfill)
         else:
             names = {}
             for g in files.present(graphs):
@@ -198,7 +208,7 @@ def start(tmp: Path, base: Path | None, graphs) -> tuple[GraphFiles, ...]:
                     os.link(files.generation / files.folder / file_name(g, files.suffix), files.pool / name)
                 names[g] = name
         out.append(type(files)(tmp, names=names))
-    return tuple(out) if out else (Dumps(tmp, names={}), Entries(tmp, names={}), Labels(tmp, names={}))
+    return tuple(out) if out else (Dumps(tmp, names={}), Entries(tmp, names={}), Labels(tmp, names={}), Texts(tmp, names={}))
 
 
 def save(files: tuple[GraphFiles, ...], folder: Path) -> None:

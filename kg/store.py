@@ -221,6 +221,8 @@ class NewGeneration:
         previous = per_graph(gens[-2]) if len(gens) > 1 else ()
         everything = self.killed or any(f.names is None for f in previous)
         sweep(self.root, gone, [lists(self.files), lists(previous)], everything)
+        from .fulltext import sync
+        sync(self.root, final)  # the full-text index follows the generation, file by file
         return final
 
     def discard(self) -> None:

@@ -166,7 +166,7 @@ def test_a_store_from_before_the_pool_is_read_and_moved_on(corpus, tmp_path):
     assert pool(root) == listed(root)
 
 
-def as_before_the_pool(gen: Path, kinds=(C.GRAPH_DUMPS, C.GRAPH_ENTRIES, C.GRAPH_LABELS)) -> dict:
+def as_before_the_pool(gen: Path, kinds=(C.GRAPH_DUMPS, C.GRAPH_ENTRIES, C.GRAPH_LABELS, C.GRAPH_TEXTS)) -> dict:
     """Lay the (only) generation's files out as the version before the pool did, each kind of *kinds* in its
     own folder (the others dropped); return {(kind, graph): bytes}."""
     expected = {}

@@ -250,7 +250,9 @@ def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monke
     people = [r["x"] for r in rows(store, "SELECT DISTINCT ?x WHERE { ?x a cdo:Person }")]
     paged = 0
     for iri in people:
-        plain = rows(store, f"""SELECT DISTINCT ?event ?label ?role ?date WHERE {{ ?part cdo:participant <{iri}> ; cdo:inEvent ?event .
+        # A person's events include those of the offices they hold (the Chair's participations are the office's).
+        who = " ".join(f"<{x}>" for x in [iri] + [r["o"] for r in rows(store, f"SELECT ?o WHERE {{ ?o cdo:heldBy <{iri}> }}")])
+        plain = rows(store, f"""SELECT DISTINCT ?event ?label ?role ?date WHERE {{ VALUES ?who {{ {who} }} ?part cdo:participant ?who ; cdo:inEvent ?event .
             ?event rdfs:label ?label . OPTIONAL {{ ?part cdo:roleText ?role }} OPTIONAL {{ ?event cdo:date ?date }} }}""")
         newest = sorted({r["event"]: r["date"] or "" for r in plain}.items(), key=lambda kv: (kv[1], kv[0]), reverse=True)
         want = [(e, r["label"], r["role"]) for e, _ in newest for r in sorted(plain, key=lambda r: (r["label"], r["role"] or "")) if r["event"] == e]

@@ -16,7 +16,7 @@ from kg import constants as C
 from kg.export import FORMATS, describe
 
 from . import alignment as align
-from . import db, negotiate, pictures, terms
+from . import db, negotiate, pictures, statements, terms
 from .security import PAGER_PARAMS, ClientLimiter, checked_iri, client_address, href, page_url
 
 bp = Blueprint("browse", __name__)
@@ -126,21 +126,38 @@ def home():
     return render_template("browse/home.html", **cached("home", home_data))
 
 
+def _texts(text: str) -> dict | None:
+    """The full-text hits for the search page (web/fulltext.py): by kind, or one kind paged (?kind=…&tpage=…)."""
+    from . import fulltext
+    kind = request.args.get("kind")
+    return fulltext.search(text, kind if kind in fulltext.fulltext.KINDS else None,
+                           request.args.get("tpage", 1, type=int)) if text.strip() else None
+
+
 @bp.route("/search")
 def search():
     text = request.args.get("q", "")[:200]
     from .search import SEARCH_PAGE, search_page
     found = search_page(text, request.args.get("page", 1, type=int), SEARCH_PAGE)
-    return render_template("browse/search.html", q=text, **found)
+    return render_template("browse/search.html", q=text, texts=_texts(text), **found)
 
 
 @bp.route("/search.json")
 def search_json():
-    """The same search as JSON (the editor completes names from it)."""
+    """The same search as JSON: names and titles, and (unless ?texts=0, as the editor's completion asks) what
+    the reports say, by kind."""
     text = request.args.get("q", "")[:200]
     from .search import SEARCH_PAGE, search_page
     size = min(max(1, request.args.get("limit", SEARCH_PAGE, type=int)), 100)
-    return jsonify(search_page(text, request.args.get("page", 1, type=int), size))
+    found = search_page(text, request.args.get("page", 1, type=int), size)
+    if request.args.get("texts") != "0":
+        texts = _texts(text)
+        if texts is not None:
+            for group in texts["kinds"]:
+                for hit in group["hits"]:
+                    hit["snippet"] = str(hit["snippet"])  # marked HTML, escaped
+        found["texts"] = texts
+    return jsonify(found)
 
 
 PAGE_CACHE_SIZE = 1024
@@ -325,10 +342,12 @@ def build_view(iri: str, out: list[tuple], large: dict[str, int] | None = None) 
             "incoming_counts": counts, "page": page, "more": more, "labels": labels,
             "incoming_unsorted": LARGE if any(int(c["n"]) > LARGE for c in counts) else None,
             "definitions": {i: d for i in iris if (d := terms.bundled().get(i, ("", ""))[1])},
-            "fold": 600, "domain": None}
+            "fold": 600, "domain": None, "statements": None}
     kinds = set(types)
+    if kinds & {CDO + "MemberState", CDO + "ObserverState", CDO + "State", CDO + "Person", CDO + "Office"}:
+        view["statements"] = statements.statements(iri)
     if kinds & {CDO + "Meeting", CDO + "Webinar"}:
-        view["domain"] = ("meeting", pictures.meeting_view(iri))
+        view["domain"] = ("meeting", dict(pictures.meeting_view(iri), transcript=statements.transcript(iri)))
     elif kinds & {CDO + "MemberState", CDO + "ObserverState", CDO + "State"}:
         view["domain"] = ("state", pictures.state_view(iri))
     elif kinds & {CDO + "RegionalGroup", CDO + "NegotiatingGroup", CDO + "AdHocGroup"}:

@@ -295,8 +295,15 @@ def person_view(iri: str) -> dict:
     """The events a person took part in, newest first, 50 a page (a moderator of a webinar series can take
     part in hundreds), and the positions they held."""
     p = _n(iri)
-    took_part = f"?part cdo:participant {p} ; cdo:inEvent ?event . ?event rdfs:label ?label ."
-    newest = _listed("events_of", iri)  # from the lists the build keeps, or else:
+    # The offices they hold took part for them (the Chair's turns and participations hang off the office).
+    offices = [r["o"] for r in _rows(f"SELECT DISTINCT ?o WHERE {{ ?o cdo:heldBy {p} }}")]
+    if offices:
+        p = "?who"
+        took_part = (f"VALUES ?who {{ {' '.join(_n(x) for x in [iri] + offices)} }} "
+                     f"?part cdo:participant ?who ; cdo:inEvent ?event . ?event rdfs:label ?label .")
+    else:
+        took_part = f"?part cdo:participant {p} ; cdo:inEvent ?event . ?event rdfs:label ?label ."
+    newest = None if offices else _listed("events_of", iri)  # from the lists the build keeps, or else:
     if newest is None:
         dated = {}
         for r in _rows(f"SELECT DISTINCT ?event ?date WHERE {{ {took_part} OPTIONAL {{ ?event cdo:date ?date }} }}"):
@@ -305,7 +312,8 @@ def person_view(iri: str) -> dict:
     pager = _pager(len(newest), EVENTS_PAGE, "events")
     chosen = newest[pager["start"]: pager["end"]]
     # The person's participations first (a subquery): from VALUES ?event Oxigraph read every participation of each event.
-    rows = _rows(f"""SELECT DISTINCT ?event ?label ?role WHERE {{ {{ SELECT ?part ?event WHERE {{ ?part cdo:participant {p} ; cdo:inEvent ?event }} }}
+    who = f"VALUES ?who {{ {' '.join(_n(x) for x in [iri] + offices)} }} " if offices else ""
+    rows = _rows(f"""SELECT DISTINCT ?event ?label ?role WHERE {{ {{ SELECT ?part ?event WHERE {{ {who}?part cdo:participant {p} ; cdo:inEvent ?event }} }}
         VALUES ?event {{ {" ".join(_n(e) for e in chosen)} }} ?event rdfs:label ?label OPTIONAL {{ ?part cdo:roleText ?role }} }}""") if chosen else []
     order = {e: i for i, e in enumerate(chosen)}
     rows.sort(key=lambda r: (order[r["event"]], r["label"], r["role"] or ""))
@@ -315,7 +323,7 @@ SELECT ?event ?date ?label ?role WHERE {{
   OPTIONAL {{ ?event cdo:date ?date }} OPTIONAL {{ ?part cdo:roleText ?role }}
 }} ORDER BY DESC(?date) DESC(?event)"""
     return {"events": {"rows": rows, **pager, "query": url_for("sparql.page", query=text)},
-            "positions": positions_of(f"?p cdo:positionOf {p} .", listed=_listed("held_by", iri))}
+            "positions": positions_of(f"?p cdo:positionOf {_n(iri)} .", listed=_listed("held_by", iri))}
 
 
 def alignment_svg(found: list) -> str:

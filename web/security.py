@@ -46,7 +46,7 @@ def link(iri, text) -> Markup:
 
 # The query parameters of entity pages' pagers: the page cache's key reads these alone, and links keep only them.
 PAGER_PARAMS = ("page", "positions", "behalf", "own", "arguments", "events", "speakers", "findings", "takeaways",
-                "summary", "turns")
+                "summary", "turns")  # "turns": a speaker's statements, a meeting's transcript
 
 
 def page_url(param: str, n: int) -> str:

@@ -33,7 +33,7 @@ function completer(vocab) {
     const text = word.text, from = word.from;
     let hits = [];
     try {
-      const resp = await fetch(`/search.json?limit=15&q=${encodeURIComponent(text)}`);
+      const resp = await fetch(`/search.json?limit=15&texts=0&q=${encodeURIComponent(text)}`);
       if (resp.ok) hits = (await resp.json()).results;
     } catch (e) { return null; }
     if (ctx.aborted) return null;
