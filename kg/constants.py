@@ -79,6 +79,9 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
 }
 
+# Namespaces whose IRIs nest further (a meeting's arguments, turns…): queries may use them, Turtle does not.
+NESTED_PREFIXES = ("meeting", "session", "report", "graph")
+
 # Limits on untrusted input.
 # A build needs up to about 1,000 bytes of RSS per byte of a report of the worst shape (one-line
 # transcript turns, each by another speaker: 512 KiB → 568 MiB for the build and its worker, 128 KiB →

@@ -24,7 +24,8 @@ class Format:
 
 # Prefixes written into Turtle, TriG and JSON-LD: not 'id:', whose local names ('meeting/2025-…/argument/7')
 # would need every slash escaped; such IRIs read better written out in full.
-SERIAL_PREFIXES = {p: ns for p, ns in C.PREFIXES.items() if p != "id"}
+# Prefixes whose IRIs nest further ("meeting:2024-…/argument/3") would be written with escaped slashes.
+SERIAL_PREFIXES = {p: ns for p, ns in C.PREFIXES.items() if p not in ("id",) + C.NESTED_PREFIXES}
 
 # The one table of formats: the CLI's --format, the web app's Accept / suffix negotiation.
 FORMATS = {f.name: f for f in (

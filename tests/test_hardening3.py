@@ -186,8 +186,8 @@ def test_kg_query_child_runs_in_a_network_namespace(store_root, oracle, tmp_path
     script = tmp_path / "ungated.py"
     script.write_text(
         "from kg import gate\n"
-        "gate.check = lambda q: None  # at the top: the spawned child runs this too\n"
-        "gate.confirm = lambda q, prefixes=None: None\n"
+        "gate.check = lambda *args: None  # at the top: the spawned child runs this too\n"
+        "gate.confirm = lambda *args: None\n"
         "if __name__ == '__main__':\n"
         "    import sys\n"
         "    from kg.procs import isolate_network\n"
