@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import IO, Iterator
 
@@ -22,9 +23,8 @@ class Format:
     quads: bool
 
 
-# Prefixes written into Turtle, TriG and JSON-LD: not 'id:', whose local names ('meeting/2025-…/argument/7')
-# would need every slash escaped; such IRIs read better written out in full.
-# Prefixes whose IRIs nest further ("meeting:2024-…/argument/3") would be written with escaped slashes.
+# Prefixes written into Turtle, TriG and JSON-LD: not 'id:' nor those of namespaces that nest further, whose
+# local names ('meeting/2025-…/argument/7') would need every slash escaped; such IRIs read better in full.
 SERIAL_PREFIXES = {p: ns for p, ns in C.PREFIXES.items() if p not in ("id",) + C.NESTED_PREFIXES}
 
 # The one table of formats: the CLI's --format, the web app's Accept / suffix negotiation.
@@ -44,24 +44,83 @@ def _triples(store: ox.Store, graph: str | None) -> Iterator[ox.Triple]:
 
 
 def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | None = None,
-           folder: Path | None = None) -> None:
+           folder: Path | None = None, base: str | None = None) -> None:
     """Write the store (or one named *graph*) to the binary stream *out* in format *fmt*, streamed.
 
+    One graph comes with the labels of what it names from the other graphs (`context_labels`: a meeting's
+    states, groups and ontology terms); the whole store with its VoID and DCAT description (`void`: licence,
+    sources, counts, build time; *base*, the server's root, names the endpoint and the dump), in the graph
+    `id/graph/void` where the format has graphs.
     *folder*: the store's generation folder, whose gzipped Turtle files (kg/dumps.py) make Turtle a copy."""
     f = FORMATS[fmt]
+    extra = context_labels(store, graph) if graph else void(store, folder, base)
     if fmt == "turtle" and folder is not None:
         from .dumps import export_turtle
         export_turtle(store, folder, out, graph)
+        out.write(b"\n# " + (b"The labels of what this graph names, from the reference data, the ontology and other reports"
+                             if graph else b"The dataset's VoID and DCAT description") + b"\n")
+        ox.serialize([q.triple for q in extra], out, ox.RdfFormat.TURTLE, prefixes=SERIAL_PREFIXES)
         return
     if f.quads:
-        if graph:
-            quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
-        else:
-            quads = store.quads_for_pattern(None, None, None, None)
-        ox.serialize(quads, out, f.rdf_format, prefixes=SERIAL_PREFIXES if f.rdf_format != ox.RdfFormat.N_QUADS else None)
+        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
+        ox.serialize(chain(quads, extra), out, f.rdf_format,
+                     prefixes=SERIAL_PREFIXES if f.rdf_format != ox.RdfFormat.N_QUADS else None)
     else:
-        ox.serialize(_triples(store, graph), out, f.rdf_format,
+        ox.serialize(chain(_triples(store, graph), (q.triple for q in extra)), out, f.rdf_format,
                      prefixes=SERIAL_PREFIXES if f.rdf_format == ox.RdfFormat.TURTLE else None)
+
+
+_LABELS = "<http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#prefLabel>"
+
+
+def context_labels(store: ox.Store, graph: str) -> list[ox.Quad]:
+    """The labels of the IRIs *graph* names and does not label itself, as quads of the graphs that hold them."""
+    g = ox.NamedNode(graph)
+    found = store.query(f"""SELECT ?x ?p ?l (SAMPLE(?h) AS ?in) WHERE {{
+        {{ SELECT DISTINCT ?x WHERE {{ GRAPH {g} {{ {{ ?s ?q ?x }} UNION {{ ?s ?x ?o }} }} FILTER(isIRI(?x)) }} }}
+        FILTER NOT EXISTS {{ GRAPH {g} {{ VALUES ?own {{ {_LABELS} }} ?x ?own ?any }} }}
+        VALUES ?p {{ {_LABELS} }} GRAPH ?h {{ ?x ?p ?l }} FILTER(?h != {g}) }} GROUP BY ?x ?p ?l""")
+    return sorted((ox.Quad(r["x"], r["p"], r["l"], r["in"]) for r in found), key=str)
+
+
+VOID_GRAPH = C.DATA_NS + "graph/void"
+
+
+def void(store: ox.Store, folder: Path | None, base: str | None = None) -> list[ox.Quad]:
+    """The dataset's VoID and DCAT description: title, licence, build time, triples, every source report with its
+    SHA-256; with *base* (the server's root) its SPARQL endpoint and dump."""
+    from datetime import datetime, timezone
+
+    from .store import Listing, graph_sizes, report_index
+    V, D, DCT, XSD = ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
+                      "http://www.w3.org/2001/XMLSchema#")
+    ds, g = ox.NamedNode(C.DATA_NS + "dataset"), ox.NamedNode(VOID_GRAPH)
+    listing = Listing.of_generation(folder) if folder is not None else None
+    reports = listing.reports if listing is not None else report_index(store)
+    sizes = listing.sizes if listing is not None and listing.sizes is not None else graph_sizes(store)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    triples = [
+        (ds, rdf_type, ox.NamedNode(V + "Dataset")), (ds, rdf_type, ox.NamedNode(D + "Dataset")),
+        (ds, ox.NamedNode(DCT + "title"), ox.Literal("Knowledge graph of UN cyber diplomacy (DiploAI reports)")),
+        (ds, ox.NamedNode(DCT + "license"), ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
+        (ds, ox.NamedNode(V + "triples"), ox.Literal(str(sum(sizes.values())), datatype=ox.NamedNode(XSD + "integer"))),
+        (ds, ox.NamedNode(V + "uriSpace"), ox.Literal(C.DATA_NS)),
+        (ds, ox.NamedNode(V + "vocabulary"), ox.NamedNode(C.ONTOLOGY_NS)),
+    ]
+    if folder is not None:  # when the generation was published (a remote store's build time is not known here)
+        when = datetime.fromtimestamp(folder.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        triples.append((ds, ox.NamedNode(DCT + "modified"), ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime"))))
+    if base:
+        triples += [(ds, ox.NamedNode(V + "sparqlEndpoint"), ox.NamedNode(base + "/sparql")),
+                    (ds, ox.NamedNode(V + "dataDump"), ox.NamedNode(base + "/export/graph?format=nquads"))]
+    for graph, (sha, name) in sorted(reports.items()):
+        src = ox.NamedNode(graph)
+        triples += [(ds, ox.NamedNode(DCT + "source"), ox.Literal(name)), (ds, ox.NamedNode(V + "subset"), src),
+                    (src, ox.NamedNode(DCT + "source"), ox.Literal(name)),
+                    (src, ox.NamedNode(C.ONTOLOGY_NS + "sha256"), ox.Literal(sha))]
+        if graph in sizes:
+            triples.append((src, ox.NamedNode(V + "triples"), ox.Literal(str(sizes[graph]), datatype=ox.NamedNode(XSD + "integer"))))
+    return [ox.Quad(s, p, o, g) for s, p, o in triples]
 
 
 def describe(store: ox.Store, iri: str, out: IO[bytes], fmt: str = "turtle") -> None:

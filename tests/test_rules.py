@@ -79,6 +79,8 @@ def test_build_with_either_reasoner_gives_the_same_store(tmp_path):
         root = tmp_path / reasoner
         subprocess.run([sys.executable, "-m", "kg.cli", "build", str(SAMPLE), "--store", str(root), "--reasoner", reasoner],
                        check=True, capture_output=True)
-        dumps.append(subprocess.run([sys.executable, "-m", "kg.cli", "export", "--store", str(root), "--format", "nquads"],
-                                    check=True, capture_output=True).stdout)
+        out = subprocess.run([sys.executable, "-m", "kg.cli", "export", "--store", str(root), "--format", "nquads"],
+                             check=True, capture_output=True).stdout
+        void = f"<{C.DATA_NS}graph/void> .".encode()  # the dataset's description says when each store was built
+        dumps.append(b"".join(line for line in out.splitlines(keepends=True) if not line.rstrip().endswith(void)))
     assert dumps[0] == dumps[1] and len(dumps[0]) > 10_000

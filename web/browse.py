@@ -230,9 +230,38 @@ def page_cached(make, view=None):
 def minted(rest: str):
     for suffix, fmt in VIEWS.items():
         if rest.endswith(suffix):
+            if rest.startswith("graph/"):
+                return graph_document(rest[len("graph/"): -len(suffix)], fmt)
             return page_cached(lambda: entity(C.DATA_NS + rest[: -len(suffix)], fmt), fmt)
     fmt = _wants()
+    if rest.startswith("graph/"):
+        return graph_document(rest[len("graph/"):], fmt)
     return page_cached(lambda: entity(C.DATA_NS + rest, fmt), fmt)
+
+
+def graph_document(name: str, fmt) -> Response:
+    """A named graph's IRI: its triples in the format asked for (with the labels of what it names), or for a browser
+    its meeting's page (the ontology graph's: /ontology; another graph's: its Turtle)."""
+    from .export import stream_graph
+    graph = C.DATA_NS + "graph/" + name
+    try:
+        known = db.store().contains_named_graph(ox.NamedNode(graph))
+    except ValueError:
+        known = False
+    if not known:
+        abort(404, description=f"no graph {name}")
+    if fmt is not None:
+        resp = stream_graph(graph, fmt.name)
+        resp.headers["Link"] = ", ".join(f'</id/graph/{quote(name)}{f.suffix}>; rel="alternate"; type="{f.media_type}"'
+                                         for f in VIEWS.values())
+        resp.headers["Vary"] = "Accept"
+        return resp
+    if name == "ontology":
+        return redirect(url_for("browse.ontology"), 303)
+    meeting = C.DATA_NS + "meeting/" + name
+    if next(iter(db.store().quads_for_pattern(ox.NamedNode(meeting), None, None, None)), None) is not None:
+        return redirect("/id/meeting/" + quote(name), 303)
+    return redirect(f"/id/graph/{quote(name)}.ttl", 303)
 
 
 @bp.route("/resource")
@@ -429,6 +458,15 @@ def _neighbours(iri: str, types: list[str], outgoing: dict[str, list]) -> dict:
 
 @bp.route("/ontology")
 def ontology():
+    """The ontology's classes and properties, or the ontology itself by Accept (Turtle, JSON-LD, N-Triples)."""
+    offered = ["text/html"] + [f.media_type for f in VIEWS.values()]
+    wanted = negotiate.best(request.headers.get("Accept", ""), offered)
+    if wanted not in (None, "text/html"):
+        fmt = next(f for f in VIEWS.values() if f.media_type == wanted)
+        from .export import stream_graph
+        resp = stream_graph(C.ONTOLOGY_GRAPH, fmt.name)
+        resp.headers["Vary"] = "Accept"
+        return resp
     classes = rows(f"""SELECT ?c (SAMPLE(?l) AS ?label) (SAMPLE(?d) AS ?def) WHERE {{ GRAPH <{C.ONTOLOGY_GRAPH}> {{
         ?c a owl:Class ; rdfs:label ?l . OPTIONAL {{ ?c skos:definition ?d }} FILTER(STRSTARTS(STR(?c), "{CDO}")) }} }}
         GROUP BY ?c ORDER BY ?label""")

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import io
 import threading
-from datetime import datetime, timezone
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request, send_file, stream_with_context
 
 from kg import constants as C
-from kg.export import FORMATS, export as dump
-from kg.store import report_index
+from kg.export import FORMATS, export as dump, void
 
 from . import db
 
@@ -22,11 +20,12 @@ def _stream(store, fmt: str, graph: str | None, folder=None):
     """Yield the serialization in chunks as pyoxigraph writes it (a pipe, so memory stays flat)."""
     import os
     r, w = os.pipe()
+    base = request.url_root.rstrip("/")  # read here: the writing thread has no request
 
     def write():
         try:  # the client may go away mid-download: the pipe breaks on a write or on the final flush
             with os.fdopen(w, "wb") as out:
-                dump(store, out, fmt, graph, folder)
+                dump(store, out, fmt, graph, folder, base)
         except BrokenPipeError:
             pass
 
@@ -68,6 +67,12 @@ def meeting(slug: str):
                     headers={"Content-Disposition": f'attachment; filename="{slug}{f.suffix}"'})
 
 
+def stream_graph(graph: str, fmt: str) -> Response:
+    """One named graph in format *fmt*, streamed (with the labels of what it names from the other graphs)."""
+    f = FORMATS[fmt]
+    return Response(stream_with_context(_stream(db.store(), fmt, graph, db.current_generation())), mimetype=f.media_type)
+
+
 @bp.route("/ontology.ttl")
 def ontology():
     return send_file(C.ONTOLOGY_FILE, mimetype="text/turtle")
@@ -85,43 +90,17 @@ _PLACEHOLDER = "https://void.invalid"
 
 
 def void_description() -> bytes:
-    """Describe the dataset in VoID and DCAT: counts, license, source reports, build time (once per generation:
-    counting the quads took 7.5 s at 10,000 reports and listing the reports by query 1 s)."""
+    """Describe the dataset in VoID and DCAT (kg.export.void: counts, licence, source reports, build time), once per
+    generation: counting the quads took 7.5 s at 10,000 reports and listing the reports by query 1 s."""
     from .browse import cached
-    return cached("void", lambda: _void(_PLACEHOLDER).replace(b"<" + _PLACEHOLDER.encode() + b"/", b"</"))
 
-
-def _void(base: str) -> bytes:
-    st = db.store()
-    ds = ox.NamedNode(C.DATA_NS + "dataset")
-    V, D, DCT, XSD = ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
-                      "http://www.w3.org/2001/XMLSchema#")
-    gen = db.current_generation()
-    when = datetime.fromtimestamp(gen.stat().st_mtime, timezone.utc) if gen else datetime.now(timezone.utc)
-    built = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    listing = db.listing()  # the build's own list: no query over every report
-    triples = [
-        (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(V + "Dataset")),
-        (ds, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(D + "Dataset")),
-        (ds, ox.NamedNode(DCT + "title"), ox.Literal("Knowledge graph of UN cyber diplomacy (DiploAI reports)")),
-        (ds, ox.NamedNode(DCT + "license"), ox.NamedNode("https://creativecommons.org/licenses/by/4.0/")),
-        (ds, ox.NamedNode(DCT + "modified"), ox.Literal(built, datatype=ox.NamedNode(XSD + "dateTime"))),
-        (ds, ox.NamedNode(V + "triples"), ox.Literal(str(db.quads()), datatype=ox.NamedNode(XSD + "integer"))),
-        (ds, ox.NamedNode(V + "sparqlEndpoint"), ox.NamedNode(base + "/sparql")),
-        (ds, ox.NamedNode(V + "dataDump"), ox.NamedNode(base + "/export/graph?format=nquads")),
-        (ds, ox.NamedNode(V + "uriSpace"), ox.Literal(C.DATA_NS)),
-        (ds, ox.NamedNode(V + "vocabulary"), ox.NamedNode(C.ONTOLOGY_NS)),
-    ]
-    for g, (sha, name) in sorted((listing.reports if listing is not None else report_index(st)).items()):
-        src = ox.NamedNode(g)
-        triples += [(ds, ox.NamedNode(DCT + "source"), ox.Literal(name)),
-                    (ds, ox.NamedNode(V + "subset"), src),
-                    (src, ox.NamedNode(DCT + "source"), ox.Literal(name)),
-                    (src, ox.NamedNode("https://w3id.org/cyberdiplo/ontology#sha256"), ox.Literal(sha))]
-    out = io.BytesIO()
-    ox.serialize([ox.Triple(*t) for t in triples], out, ox.RdfFormat.TURTLE,
-                 prefixes={"void": V, "dcat": D, "dcterms": DCT, "xsd": XSD})
-    return out.getvalue()
+    def make() -> bytes:
+        out = io.BytesIO()
+        ox.serialize([q.triple for q in void(db.store(), db.current_generation(), _PLACEHOLDER)], out, ox.RdfFormat.TURTLE,
+                     prefixes={"void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#",
+                               "dcterms": "http://purl.org/dc/terms/", "xsd": "http://www.w3.org/2001/XMLSchema#"})
+        return out.getvalue().replace(b"<" + _PLACEHOLDER.encode() + b"/", b"</")
+    return cached("void", make)
 
 
 def well_known_void():

@@ -235,3 +235,32 @@ def _xml(result: Result) -> str:
         parts.append("</results>")
     parts.append("</sparql>\n")
     return "\n".join(parts)
+
+
+def labelled(result: Result, labels: dict[str, str], fmt: str) -> bytes:
+    """A SELECT answer as CSV or TSV with a label column beside each column that holds IRIs ("state" →
+    "state_label"): what the query page's table shows, for a spreadsheet."""
+    with_iris = [v for v in result.variables if any(r.get(v, {}).get("type") == "uri" for r in result.rows)]
+    header: list[str] = []
+    for v in result.variables:
+        header += [v, v + "_label"] if v in with_iris else [v]
+
+    def cells(row: dict) -> list[str]:
+        out = []
+        for v in result.variables:
+            t = row.get(v)
+            out.append(defuse(t["value"]) if t else "")
+            if v in with_iris:
+                out.append(defuse(labels.get(t["value"], "")) if t and t["type"] == "uri" else "")
+        return out
+    buf = io.StringIO()
+    if fmt == "csv":
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(header)
+        for row in result.rows:
+            w.writerow(cells(row))
+    else:
+        buf.write("\t".join(header) + "\n")
+        for row in result.rows:
+            buf.write("\t".join(c.replace("\t", " ").replace("\n", " ") for c in cells(row)) + "\n")
+    return buf.getvalue().encode("utf-8")

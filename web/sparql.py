@@ -17,7 +17,7 @@ from kg import unknown_terms
 
 from . import answers, db, negotiate
 from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
-from .results import GRAPH_FORMATS, RESULT_FORMATS, Result
+from .results import GRAPH_FORMATS, RESULT_FORMATS, Result, labelled
 from .security import ClientLimiter, checked_iri, client_address, href
 
 bp = Blueprint("sparql", __name__)
@@ -184,6 +184,13 @@ def endpoint():
             return service_description()
         results = _negotiate("SELECT")  # SELECT and ASK answer in the same formats
         formats = {"SELECT": results, "ASK": results, "CONSTRUCT": _negotiate("CONSTRUCT")}
+        if request.values.get("labels") == "1" and results in ("csv", "tsv"):
+            found = execute(text, None, _dataset())  # rows, to label (the query page's download)
+            if found.form == "SELECT":
+                body = labelled(found, label_map(found), results)
+                return Response(body, mimetype=RESULT_FORMATS[results],
+                                headers={"Access-Control-Allow-Origin": "*"} | (
+                                    {"X-Result-Truncated": "true"} if found.truncated else {}))
         answer = execute(text, formats, _dataset())
     except ProtocolError as e:
         where = {"line": e.line, "column": e.column} if e.line else {}
@@ -243,7 +250,8 @@ def page():
     return render_template("sparql/query.html", queries=queries, text=text or prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n} LIMIT 20\n",
                            result=result, error=error, warnings=warnings, labels=labels, row_cap=current_app.config["ROW_CAP"],
                            elapsed_ms=round(elapsed * 1000), data=data, shown=HTML_ROWS, vocabulary=vocabulary(),
-                           download=lambda fmt: url_for("sparql.endpoint", query=text, format=fmt)), status
+                           download=lambda fmt: url_for("sparql.endpoint", query=text, format=fmt,
+                                                        **({"labels": "1"} if fmt in ("csv", "tsv") else {}))), status
 
 
 # Rows rendered as HTML for a browser without scripts; the script pages, sorts and filters them all.
