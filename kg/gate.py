@@ -253,6 +253,21 @@ def confirm_apart(query: str, prefixes: dict[str, str] | None, timeout: float) -
         raise Refused(*verdict)
 
 
+_PAIRS = {"{": "}", "(": ")", "[": "]"}
+
+
+def _unmatched(text: str, tok: str, pos: int, last: tuple[str, int] | None) -> Refused:
+    """A closing bracket that closes nothing, or the wrong one, in the user's terms (the editor adds a '}' when
+    '{' is typed, so a '}' typed too is one too many)."""
+    line, col = _position(text, pos)
+    if last is None:
+        return Refused(400, f"this '{tok}' closes nothing: there is one '{tok}' too many (the editor adds the closing "
+                            f"bracket when you type the opening one; delete one of them)", line, col)
+    at_line, at_col = _position(text, last[1])
+    return Refused(400, f"this '{tok}' closes the '{last[0]}' opened at line {at_line}, column {at_col}, which "
+                        f"needs '{_PAIRS[last[0]]}'", line, col)
+
+
 def _unknown_prefix(text: str, tok: str, pos: int, known: set[str]) -> Refused:
     line, col = _position(text, pos)
     name = tok.split(":", 1)[0]
@@ -268,14 +283,19 @@ def _scan(text: str, prefixes: dict[str, str] | None = None) -> Checked:
     has_dataset = False
     known = set(prefixes) if prefixes is not None else None
     declaring = False
+    opened: list[tuple[str, int]] = []  # the brackets open, with where they opened
     for kind, tok, pos in tokens(text):
         if kind == "open":
             depth += 1
+            opened.append((tok, pos))
             if depth > _MAX_DEPTH:
                 line, col = _position(text, pos)
                 raise Refused(400, f"the query nests deeper than {_MAX_DEPTH} levels", line, col)
         elif kind == "close":
             depth -= 1
+            if not opened or _PAIRS[opened[-1][0]] != tok:
+                raise _unmatched(text, tok, pos, opened[-1] if opened else None)
+            opened.pop()
         if kind == "word" and tok.casefold() == "prefix":
             declaring = True
             continue
@@ -302,4 +322,8 @@ def _scan(text: str, prefixes: dict[str, str] | None = None) -> Checked:
                 has_dataset = True
             if word == "load":
                 raise Refused(403, "LOAD is refused: the store is read-only here")
+    if opened:
+        tok, pos = opened[-1]
+        line, col = _position(text, pos)
+        raise Refused(400, f"the '{tok}' at line {line}, column {col} is never closed ('{_PAIRS[tok]}' missing)", line, col)
     return Checked(form, has_dataset)

@@ -71,3 +71,34 @@ def test_the_warning_reaches_the_query_page_the_endpoint_and_kg_query(store):
 def test_kg_query_names_the_unknown_prefix_and_where(store):
     res = CliRunner().invoke(main, ["query", "--store", str(store), "SELECT * {\n ?s foo:x ?o }"])
     assert res.exit_code == 2 and "unknown prefix 'foo:'" in res.stderr and "(line 2, column 5)" in res.stderr
+
+
+def test_a_brace_typed_after_the_editors_own_is_named_where_it_is():
+    with pytest.raises(gate.Refused) as err:
+        gate.check("SELECT * WHERE {\n  ?s ?p ?o\n}\n}")
+    assert (err.value.line, err.value.column) == (4, 1) and "one '}' too many" in err.value.message
+    with pytest.raises(gate.Refused) as err:
+        gate.check("SELECT * WHERE { ?s ?p ?o FILTER(?o = 1 }")
+    assert "closes the '(' opened at line 1, column 33" in err.value.message
+    with pytest.raises(gate.Refused) as err:
+        gate.check("SELECT * WHERE {\n  ?s ?p ?o")
+    assert (err.value.line, err.value.column) == (1, 16) and "never closed" in err.value.message
+
+
+def test_the_query_page_shows_the_query_as_python_r_and_curl(store):
+    import shlex
+    q = 'SELECT ?s WHERE { ?s rdfs:label "it\'s \\"quoted\\"" }'
+    client = create_app({"STORE": str(store)}).test_client()
+    html = client.get("/query", query_string={"query": q}).get_data(as_text=True)
+    db.reset()
+    import html as h
+    snippets = h.unescape(html.split('id="snippets"')[1].split("</details>")[0])
+    assert "from SPARQLWrapper import SPARQLWrapper, JSON" in snippets and 'library(httr)' in snippets
+    assert "curl" in snippets and "http://localhost/sparql" in snippets
+    # each snippet holds the query exactly, as its language reads it
+    python = snippets.split("<code>")[1].split("</code>")[0]
+    scope: dict = {}
+    exec(python.split("sparql = SPARQLWrapper")[0], scope)  # the query's assignment
+    assert scope["query"] == q
+    curl = snippets.split("<code>")[3].split("</code>")[0]
+    assert f"query={q}" in shlex.split(curl.replace("\\\n", " "))

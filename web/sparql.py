@@ -248,10 +248,30 @@ def page():
             error = e
     status = 200 if error is None else error.status
     return render_template("sparql/query.html", queries=queries, text=text or prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n} LIMIT 20\n",
+                           snippets=snippets(text, request.url_root.rstrip("/") + "/sparql") if text else None,
                            result=result, error=error, warnings=warnings, labels=labels, row_cap=current_app.config["ROW_CAP"],
                            elapsed_ms=round(elapsed * 1000), data=data, shown=HTML_ROWS, vocabulary=vocabulary(),
                            download=lambda fmt: url_for("sparql.endpoint", query=text, format=fmt,
                                                         **({"labels": "1"} if fmt in ("csv", "tsv") else {}))), status
+
+
+def snippets(text: str, endpoint: str) -> dict[str, str]:
+    """The query as code for elsewhere: Python with SPARQLWrapper, R with httr, and curl (each quoting it as its
+    language reads it; the page escapes them as text)."""
+    import json
+    import shlex
+    python = (f"query = {json.dumps(text, ensure_ascii=False)}\n"
+              "from SPARQLWrapper import SPARQLWrapper, JSON\n"
+              f"sparql = SPARQLWrapper({json.dumps(endpoint)})\n"
+              "sparql.setQuery(query)\nsparql.setReturnFormat(JSON)\n"
+              "rows = sparql.queryAndConvert()[\"results\"][\"bindings\"]\n")
+    r = ("library(httr)\n"
+         f"query <- {json.dumps(text, ensure_ascii=False)}\n"
+         f"resp <- GET({json.dumps(endpoint)}, query = list(query = query), accept(\"text/csv\"))\n"
+         "rows <- read.csv(text = content(resp, \"text\", encoding = \"UTF-8\"))\n")
+    curl = (f"curl -G {shlex.quote(endpoint)} -H 'Accept: text/csv' \\\n"
+            f"  --data-urlencode {shlex.quote('query=' + text)}\n")
+    return {"Python (SPARQLWrapper)": python, "R (httr)": r, "curl": curl}
 
 
 # Rows rendered as HTML for a browser without scripts; the script pages, sorts and filters them all.
