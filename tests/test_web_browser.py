@@ -217,3 +217,57 @@ def test_the_network_is_coloured_and_clickable(server, browser):
     wait(browser, lambda b: "/id/state/" in b.current_url)
     assert label in browser.find_element(By.TAG_NAME, "h1").text
     assert not severe(browser)
+
+
+def test_chart_controls_stable_colours_full_labels_and_a_link_that_keeps_the_view(server, browser):
+    """Issue #25: which column is label, value and series is chosen on the page; colours are colour-blind safe and
+    stay with their series; labels are not cut; the page's link keeps view, sort, filter and columns."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+    query = """SELECT ?state ?stance (COUNT(?p) AS ?n) WHERE { ?p cdo:positionOf ?s ; cdo:stance/skos:prefLabel ?stance .
+               ?s a cdo:State ; skos:prefLabel ?state } GROUP BY ?state ?stance"""
+    browser.get(server + "/query?query=" + quote(query))
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "button[data-view=bar]"))[0].click()
+    colour = {r.get_attribute("data-series"): r.get_attribute("fill") for r in browser.find_elements(By.CSS_SELECTOR, "svg.chart.bar rect")}
+    assert len(set(colour.values())) == len(colour)  # one colour per stance, none shared
+    # Series by state instead: the controls redraw the chart, and the fragment remembers the choice.
+    Select(browser.find_element(By.CSS_SELECTOR, "select[data-role=label]")).select_by_visible_text("stance")
+    Select(browser.find_element(By.CSS_SELECTOR, "select[data-role=series]")).select_by_visible_text("state")
+    labels = {t.text for t in browser.find_elements(By.CSS_SELECTOR, "svg.chart.bar text.axis")}
+    assert labels == {r["stance"] for r in _json(server, query)}
+    assert "label=stance" in browser.current_url and "series=state" in browser.current_url and "view=bar" in browser.current_url
+    shared = browser.current_url
+    assert browser.find_element(By.ID, "share-link").get_attribute("href") == shared
+    browser.save_screenshot(str(SCREENSHOTS / "results-bar-controls.png"))
+    browser.get(server + "/")
+    browser.get(shared)  # the link shows what was on screen
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "svg.chart.bar"))
+    assert {t.text for t in browser.find_elements(By.CSS_SELECTOR, "svg.chart.bar text.axis")} == labels
+    # Sorted and filtered tables come back as they were, too.
+    browser.find_element(By.CSS_SELECTOR, "button[data-view=table]").click()
+    browser.find_element(By.CSS_SELECTOR, "input.filter").send_keys("Kenya")
+    wait(browser, lambda b: "filter=Kenya" in b.current_url)
+    browser.get(browser.current_url.replace("#", "#x=1&"))
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "input.filter"))
+    assert browser.find_element(By.CSS_SELECTOR, "input.filter").get_attribute("value") == "Kenya"
+    # A label longer than the old cut (38 characters) is drawn whole.
+    long = ('SELECT ?who ?n WHERE { VALUES (?who ?n) { ("A delegation with a name longer than any axis allowed" 3) '
+            '("Short" 2) } }')
+    browser.get(server + "/query?query=" + quote(long) + "#view=bar")
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "svg.chart.bar text.axis"))
+    texts = [t.text for t in browser.find_elements(By.CSS_SELECTOR, "svg.chart.bar text.axis")]
+    assert "A delegation with a name longer than any axis allowed" in texts
+    assert not severe(browser)
+
+
+def test_the_graph_view_draws_edge_kinds_from_a_column(server, browser):
+    from selenium.webdriver.common.by import By
+    query = """SELECT ?maker ?listed ?kind WHERE { ?a cdo:madeBy ?maker .
+               { ?a cdo:agreeingActor ?listed BIND("agreed" AS ?kind) } UNION { ?a cdo:disagreeingActor ?listed BIND("disagreed" AS ?kind) } }"""
+    browser.get(server + "/query?query=" + quote(query) + "#view=graph")
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "svg.graph line.edge"))
+    strokes = {e.get_attribute("data-colour") for e in browser.find_elements(By.CSS_SELECTOR, "svg.graph line.edge")}
+    legend = [i.text.strip() for i in browser.find_elements(By.CSS_SELECTOR, ".graph-box .legend .item")]
+    assert len(strokes) == 2 and sorted(legend) == ["agreed", "disagreed"]
+    browser.save_screenshot(str(SCREENSHOTS / "results-graph-kinds.png"))
+    assert not severe(browser)

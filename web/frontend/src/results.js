@@ -1,6 +1,6 @@
 // The results of a SELECT: a paged, sortable, filterable table and views beside it (bar, line, graph).
 import { el, fold } from "./dom.js";
-import { barChart, lineChart } from "./charts.js";
+import { barChart, colourKeys, colours, lineChart, roles } from "./charts.js";
 import { forceGraph } from "./graph.js";
 
 const NUMERIC = /#(integer|decimal|double|float|long|int|short|nonNegativeInteger|positiveInteger|byte|unsignedInt)$/;
@@ -20,7 +20,52 @@ export class Results {
     this.filter = "";
     this.page = 0;
     this.size = 100;
+    this.chosen = {}; // the chart's label, value and series columns, where the user chose them
+    this.restore();
     this.render();
+  }
+
+  // The view, sort, filter and chart columns live in the page's fragment (#view=bar&sort=n:-1…), so a link
+  // to the page shows what was on screen; the query itself is in the URL's query string.
+  restore() {
+    const h = new URLSearchParams(window.location.hash.slice(1));
+    if (["table", "bar", "line", "graph"].includes(h.get("view"))) this.view = h.get("view");
+    const sort = (h.get("sort") || "").split(":");
+    if (this.vars.includes(sort[0])) this.sort = [sort[0], sort[1] === "-1" ? -1 : 1];
+    this.filter = h.get("filter") || "";
+    for (const k of ["label", "value", "series"]) if (h.has(k)) this.chosen[k] = h.get(k);
+  }
+
+  save() {
+    const h = new URLSearchParams();
+    if (this.view !== "table") h.set("view", this.view);
+    if (this.sort) h.set("sort", `${this.sort[0]}:${this.sort[1]}`);
+    if (this.filter) h.set("filter", this.filter);
+    for (const [k, v] of Object.entries(this.chosen)) h.set(k, v);
+    const frag = h.toString();
+    const url = window.location.pathname + window.location.search + (frag ? "#" + frag : "");
+    history.replaceState(null, "", url);
+    const share = document.getElementById("share-link");
+    if (share) share.href = url;  // the share link keeps the view, sort, filter and chart columns too
+  }
+
+  // Selects for the chart's columns: which is the label (or date), the value, the series (or none).
+  controls(rows) {
+    const current = roles(this.vars, rows, this.chosen);
+    const choose = (role, options, value) => el("label", { class: "control" }, role + " ",
+      el("select", { "data-role": role, onchange: (e) => {
+        // Every role written down once one is chosen: the link then says what the chart shows.
+        this.chosen = { label: current.label, value: current.value, series: current.series || "", [role]: e.target.value };
+        if (role === "label" && this.chosen.series === e.target.value) {  // the old series is the label now: guess again
+          delete this.chosen.series;
+          this.chosen.series = roles(this.vars, rows, this.chosen).series || "";
+        }
+        this.render();
+      } },
+        ...options.map((v) => el("option", { value: v, selected: v === (value || ""), text: v || "(none)" }))));
+    return el("div", { class: "chart-controls" },
+      choose("label", this.vars, current.label), choose("value", this.vars, current.value),
+      choose("series", ["", ...this.vars], current.series));
   }
 
   text(t) {
@@ -81,10 +126,11 @@ export class Results {
         onclick: () => { this.view = name; this.render(); } })));
     const body = el("div", { class: "view-body" });
     if (this.view === "table") body.append(...this.table(rows, pages));
-    else if (this.view === "bar") body.append(barChart(this.vars, rows, this));
-    else if (this.view === "line") body.append(lineChart(this.vars, rows, this));
+    else if (this.view === "bar") body.append(this.controls(rows), barChart(this.vars, rows, this, this.chosen));
+    else if (this.view === "line") body.append(this.controls(rows), lineChart(this.vars, rows, this, this.chosen));
     else body.append(this.graph(rows));
     this.root.replaceChildren(tabs, body);
+    this.save();
   }
 
   table(rows, pages) {
@@ -116,9 +162,11 @@ export class Results {
   }
 
   graph(rows) {
-    // Each row links its first IRI column to its second; a third column, if any, labels the edge.
+    // Each row links its first IRI column to its second; the next column, if any (agree / disagree, a stance…),
+    // is the edge's kind: one colour per kind, with a legend.
     const iris = this.vars.filter((v) => rows.some((r) => r[v] && r[v].type === "uri"));
     const [a, b] = iris;
+    const kindVar = this.vars.find((v) => v !== a && v !== b && rows.some((r) => r[v]));
     const nodes = new Map(), edges = new Map();
     const node = (t) => {
       if (!nodes.has(t.value)) nodes.set(t.value, { id: t.value, label: this.data.labels[t.value] || t.value, href: this.data.links[t.value] });
@@ -126,11 +174,19 @@ export class Results {
     };
     for (const r of rows.slice(0, 2000)) {
       if (!r[a] || !r[b] || r[a].type !== "uri" || r[b].type !== "uri") continue;
-      const key = r[a].value + " " + r[b].value;
-      const e = edges.get(key) || { source: node(r[a]), target: node(r[b]), weight: 0 };
+      const kind = kindVar && r[kindVar] ? this.text(r[kindVar]) : "";
+      const key = r[a].value + " " + r[b].value + " " + kind;
+      const e = edges.get(key) || { source: node(r[a]), target: node(r[b]), weight: 0, label: kind };
       e.weight += 1;
       edges.set(key, e);
     }
-    return forceGraph({ nodes: [...nodes.values()], edges: [...edges.values()] }, { directed: true });
+    const kinds = colours([...edges.values()].map((e) => e.label).filter(Boolean));
+    const legend = kinds.size ? el("p", { class: "legend" }, el("span", { class: "meta", text: kindVar + ": " }),
+      ...[...kinds].map(([k, c]) => el("span", { class: "item" }, el("i", { class: "swatch", "data-colour": c }), " " + k))) : null;
+    const figure = forceGraph({ nodes: [...nodes.values()], edges: [...edges.values()] }, { directed: true, legend });
+    // Colour each edge by its kind (through the CSSOM: the CSP allows no inline style attributes).
+    const lines = figure.querySelectorAll("line.edge");
+    [...edges.values()].forEach((e, i) => { if (e.label && lines[i]) lines[i].dataset.colour = kinds.get(e.label); });
+    return colourKeys(figure);
   }
 }
