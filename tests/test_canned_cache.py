@@ -139,7 +139,7 @@ def test_a_new_generation_computes_its_own_answers(tmp_path, runs):
 
 def test_a_remote_stores_pages_and_answers_are_kept_for_a_while_only(monkeypatch):
     """A remote store changes without this process knowing: what is kept for it expires."""
-    from web import browse
+    from web import labels as browse  # where the per-generation cache lives (web/labels.py)
     app = create_app({"STORE": "unused", "ENDPOINT": "http://127.0.0.1:9/query", "REMOTE_CACHE_SECONDS": 60})
     remote = object()
     monkeypatch.setattr(db, "store", lambda: remote)

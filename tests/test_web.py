@@ -139,7 +139,7 @@ def test_labels_prefer_the_preferred_label_and_are_read_once_per_generation(buil
     """A page's labels: skos:prefLabel, else rdfs:label, else the bundled English name, else the IRI's last
     segment; asked again, they come from memory. (No IRI of the data has both labels different.)"""
     from tests.conftest import rows
-    from web import browse
+    from web import labels as browse  # the pages' label lookup (web/labels.py)
     pref = rows(store, """SELECT ?x ?pref WHERE { ?x skos:prefLabel ?pref FILTER NOT EXISTS { ?x rdfs:label ?any } } LIMIT 1""")
     only = rows(store, """SELECT ?x ?l WHERE { ?x rdfs:label ?l FILTER NOT EXISTS { ?x skos:prefLabel ?any } } LIMIT 1""")
     assert pref and only

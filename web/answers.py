@@ -15,6 +15,8 @@ from collections import OrderedDict
 from functools import lru_cache
 from typing import Callable
 
+from .labels import cached
+
 CACHE_BYTES = 256 << 20
 _lock = threading.Lock()
 
@@ -26,7 +28,7 @@ def normalized(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _canned() -> frozenset[str]:
-    from .sparql import canned  # the blueprint that lists them (it imports this module)
+    from .canned import canned
     return frozenset(normalized(q["text"]) for q in canned())
 
 
@@ -44,7 +46,6 @@ class _Slot:
 
 def answer(key: tuple, run: Callable[[], object], wait: float) -> object:
     """Return run()'s value for *key* in this generation: computed by the first request, shared after."""
-    from .browse import cached  # per generation (browse imports the views that import this module)
     cache: OrderedDict = cached("canned-answers", OrderedDict)
     with _lock:
         slot = cache.get(key)

@@ -74,9 +74,14 @@ def _open_store():
             _state.update(gen=gen, store=ox.Store.read_only(str(gen)))
             if old is not None:
                 old.close()
-            from . import entries
-            entries.warm(gen)
+            for opened in ON_OPEN:
+                opened(gen)
         return _state["store"]
+
+
+# Called with each generation as it is opened: web/entries.py reads the generation's lists then, in the
+# background (registered there: this module imports none of the pages' modules).
+ON_OPEN: list = []
 
 
 def executor() -> Executor:

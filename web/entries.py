@@ -130,6 +130,9 @@ def warm(generation: Path) -> None:
     threading.Thread(target=read, name="kg-lists", daemon=True).start()
 
 
+db.ON_OPEN.append(warm)
+
+
 @lru_cache(maxsize=2)
 def _read(generation: str) -> Lists | None:
     """Read every report graph's entries (a published generation never changes: its path is key enough)."""

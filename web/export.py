@@ -12,6 +12,7 @@ from kg import constants as C
 from kg.export import FORMATS, export as dump, void
 
 from . import db
+from .labels import cached
 
 bp = Blueprint("export", __name__, url_prefix="/export")
 
@@ -92,7 +93,6 @@ _PLACEHOLDER = "https://void.invalid"
 def void_description() -> bytes:
     """Describe the dataset in VoID and DCAT (kg.export.void: counts, licence, source reports, build time), once per
     generation: counting the quads took 7.5 s at 10,000 reports and listing the reports by query 1 s."""
-    from .browse import cached
 
     def make() -> bytes:
         out = io.BytesIO()

@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from kg import fulltext
 
 from . import db
+from .labels import cached, labels_for
 
 PER_KIND = 5     # hits shown per kind on the first results page
 KIND_PAGE = 20   # hits a page when one kind is paged through
@@ -46,7 +47,6 @@ class _Index:
 
 def _index():
     """The served generation's _Index and its connection, or (None, None) without an index."""
-    from .browse import cached
     gen = db.current_generation()
     if gen is None:
         return None, None
@@ -93,7 +93,6 @@ def search(text: str, kind: str | None = None, page: int = 1) -> dict | None:
 
 
 def _grouped(text: str, counts: dict, rows: list, kind: str | None, page: int, pages: int) -> dict:
-    from .browse import labels_for
     from .security import href
     meetings = {g: g.replace("/graph/", "/meeting/", 1) for g in {r[4] for r in rows}}
     labels = labels_for({r[1] for r in rows} | set(meetings.values()))

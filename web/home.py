@@ -6,7 +6,7 @@ import pyoxigraph as ox
 from flask import url_for
 
 from . import db, entries
-from .browse import rows
+from .labels import rows
 
 # Counted in subqueries, then labelled: joined in one pattern, every participation of a state met every
 # position of it (45 s at 10,000 reports, 0.5 s now) and each topic's arguments were typed row by row

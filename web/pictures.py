@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from flask import request, url_for
 
 from . import alignment, db, entries
+from .labels import labels_for
 from .security import href, page_url
 
 STANCE_AXIS = """OPTIONAL { ?s skos:broader ?axisNode . ?axisNode skos:prefLabel ?axis0 }
@@ -364,5 +365,4 @@ def alignment_svg(found: list) -> str:
 
 
 def _labels_for(iris) -> dict[str, str]:
-    from .browse import labels_for  # the pages' one label lookup (browse imports this module)
     return labels_for(iris)

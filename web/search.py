@@ -14,7 +14,7 @@ from kg.pool import gc_paused
 from kg.resolve import norm
 
 from . import db, terms
-from .browse import DEFINITIONS, RDF_TYPE, cached, label, rows
+from .labels import DEFINITIONS, RDF_TYPE, cached, label, rows
 from .security import href
 
 # The properties whose values the search matches; the build keeps the same per report graph (kg/entries.labels_of).

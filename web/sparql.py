@@ -5,39 +5,26 @@ from __future__ import annotations
 import json
 import time
 from functools import lru_cache
-from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from kg import constants as C
+from kg import unknown_terms
 from kg.export import prefixed_name
 
-from kg import unknown_terms
-
 from . import answers, db, negotiate
+from .canned import QUERIES_DIR, canned  # noqa: F401 (the canned questions, listed by the query page)
 from .executor import Busy, QueryFailed, QueryRefused, QueryTimeout, QueryTooBig, Request
+from .labels import cached
 from .results import GRAPH_FORMATS, RESULT_FORMATS, Result, labelled
 from .security import ClientLimiter, checked_iri, client_address, href
 
 bp = Blueprint("sparql", __name__)
-QUERIES_DIR = Path(__file__).parent / "queries"
 limiter = ClientLimiter()
 
 ALIASES = {"application/json": "json", "text/turtle": "turtle", "application/n-triples": "ntriples",
            "application/ld+json": "jsonld", "application/xml": "xml", "text/xml": "xml"}
-
-
-def canned() -> list[dict]:
-    """Return the canned queries: file stem, title, description and text, sorted by title."""
-    out = []
-    for path in sorted(QUERIES_DIR.glob("*.rq")):
-        text = path.read_text(encoding="utf-8")
-        meta = {line[2:].split(":", 1)[0].strip(): line[2:].split(":", 1)[1].strip()
-                for line in text.splitlines() if line.startswith("# ") and ":" in line}
-        out.append({"name": path.stem, "title": meta.get("title", path.stem), "description": meta.get("description", ""),
-                    "text": text})
-    return sorted(out, key=lambda q: q["title"])
 
 
 def prefix_block() -> str:
@@ -289,7 +276,6 @@ def island(result: Result, labels: dict[str, str]) -> dict | None:
 
 def vocabulary() -> dict:
     """Prefixes and the ontology's classes and properties, for the editor's completion (once per generation)."""
-    from .browse import cached
 
     def make():
         found = db.query(f"""SELECT ?t (SAMPLE(?l) AS ?label) (SAMPLE(?k) AS ?kind) WHERE {{ GRAPH <{C.ONTOLOGY_GRAPH}> {{

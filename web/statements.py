@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import url_for
 
 from .pictures import _n, _pager, _rows
+from .labels import labels_for
 
 STATEMENTS_PAGE = 50  # turns a page, on a speaker's page
 TRANSCRIPT_PAGE = 50  # turns a page, on a meeting's page
@@ -82,5 +83,4 @@ def _lines(first: str | None, last: str | None) -> str:
 
 
 def _labels(meetings: dict) -> dict[str, str]:
-    from .browse import labels_for
     return labels_for(meetings)

@@ -9,34 +9,19 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from functools import lru_cache
-from pathlib import Path
 
-import pyoxigraph as ox
 
 from kg import constants as C
 
 from . import db
+from .labels import bundled, cached  # noqa: F401 (bundled: the entity pages' standard labels)
 
-VOCABULARIES_FILE = Path(__file__).parent / "vocabularies.ttl"
 LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
 
 
-@lru_cache(maxsize=1)
-def bundled() -> dict[str, tuple[str, str]]:
-    """Label and definition of each standard vocabulary term the graph uses (web/vocabularies.ttl)."""
-    out: dict[str, dict[str, str]] = defaultdict(dict)
-    with VOCABULARIES_FILE.open("rb") as f:
-        for t in ox.parse(f, ox.RdfFormat.TURTLE):
-            out[t.subject.value][t.predicate.value] = t.object.value
-    return {iri: (d.get(LABEL, ""), d.get(DEFINITION, "")) for iri, d in out.items()}
-
-
 def hierarchy() -> dict[str, dict[str, set[str]]]:
     """Strict super-properties and super-classes of each ontology term (transitively)."""
-    from .browse import cached
-
     def make():
         found = {"props": defaultdict(set), "classes": defaultdict(set)}
         for kind, path in (("props", "rdfs:subPropertyOf+|owl:equivalentProperty"), ("classes", "rdfs:subClassOf+|owl:equivalentClass")):
