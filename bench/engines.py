@@ -30,7 +30,7 @@ from kg import infer, vocab
 from kg import validate as V
 from kg.mapper import map_report
 from kg.parser import parse_file
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 from kg.vocab import ntriples
 
 from .synth import corrupt, synthesize

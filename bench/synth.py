@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SKOS, XSD
 
 from kg import vocab
 from kg.parser import parse_file
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _DATE = re.compile(r"^\d{1,2} [A-Za-z]{3} \d{4} (\d{1,2}:\d{2}h - \d{1,2}:\d{2}h)$", re.M)

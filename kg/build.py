@@ -13,16 +13,14 @@ from rdflib import Graph, URIRef
 
 from . import constants as C
 from . import entries as page_entries
-from . import fulltext
-from . import tallies, vocab
-from .dumps import turtle_gz
+from . import fulltext, tallies, vocab
 from .hashes import FileHashes
 from .infer import reference_closure, useful
 from .pipeline import Converted, convert
-from .pool import GraphFiles
 from .procs import die_with_parent
 from .remote import RemoteStore
 from .store import Listing, NewGeneration, build_lock, current_path, graph_sizes
+from .writers import LocalWriter, RemoteWriter
 
 CDO_SHA = URIRef(C.ONTOLOGY_NS + "sha256")
 
@@ -248,7 +246,7 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                     fulltext.catch_up(root, base)  # a build killed after publishing left the index behind
                 return result  # up to date: nothing to publish
             if endpoint is not None:
-                remote = _RemoteWriter(endpoint)
+                remote = RemoteWriter(endpoint)
                 _reference(remote, digest, ref_hash)
                 for g in stale:
                     remote.drop(g)
@@ -313,87 +311,10 @@ def _listing_after(before: Listing, dropped: Iterable[str], written: Iterable[Co
     return out
 
 
-class _LocalWriter:
-    """Write report graphs into an unpublished pyoxigraph generation, in batches.
-
-    Graphs are gathered as N-Quads and bulk-loaded some megabytes at a time: a transactional load
-    per report kept every write in RocksDB's memtables (build memory grew with the corpus: 2.1 GiB
-    at 1,000 reports) and cost about 0.2 s a report; bulk loading needs no transaction, and the
-    generation is not published until the build is known good, so none is needed."""
-
-    BATCH_BYTES = 32 << 20
-    COMPACT_AFTER = 100  # graphs: compacting costs ~2 % of such a build and speeds every later read
-
-    def __init__(self, store: ox.Store, files: tuple[GraphFiles, ...]):
-        self.store = store
-        self.dumps, self.entries, self.labels, self.texts = files
-        self.pending: list[bytes] = []
-        self.size = 0
-        self.written = 0
-        self.sizes: dict[str, int] = {}  # quads of each graph written (one N-Triples line each)
-
-    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
-                labels: bytes | None = None, texts: bytes | None = None) -> None:
-        """Replace *graph* by these triples (*turtle*: the same as gzipped Turtle, made here if not given;
-        *entries*, *labels* and *texts*: what a report graph lists for the pages, the search and the full-text
-        index, kg/entries.py and kg/fulltext.py; none for the reference graphs)."""
-        self.dumps.write(graph, turtle or turtle_gz(ntriples))
-        for files, data in ((self.entries, entries), (self.labels, labels), (self.texts, texts)):
-            if data:
-                files.write(graph, data)
-            else:
-                files.drop(graph)
-        node = ox.NamedNode(graph)
-        if self.store.contains_named_graph(node):
-            self.store.remove_graph(node)
-        # Each N-Triples line ends in " .\n" (a newline inside a literal is written escaped).
-        self.pending.append(ntriples.replace(b" .\n", f" {node} .\n".encode()))
-        self.sizes[graph] = ntriples.count(b"\n")
-        self.size += len(ntriples)
-        self.written += 1
-        if self.size >= self.BATCH_BYTES:
-            self.flush()
-
-    def drop(self, graph: str) -> None:
-        self.store.remove_graph(ox.NamedNode(graph))
-        for files in (self.dumps, self.entries, self.labels, self.texts):
-            files.drop(graph)
-
-    def flush(self) -> None:
-        """Load what is pending."""
-        if self.pending:
-            self.store.bulk_load(b"".join(self.pending), format=ox.RdfFormat.N_QUADS)
-            self.pending, self.size = [], 0
-
-    def finish(self) -> None:
-        """Load the rest; after a large build, compact the bulk-loaded files once (faster reads after).
-
-        Then forget the store: the generation's publish() closes it by dropping the last reference,
-        and a reference kept here had it closed only after its folder was moved into place."""
-        self.flush()
-        if self.written >= self.COMPACT_AFTER:
-            self.store.optimize()
-        self.store = None
-
-
-class _RemoteWriter:
-    """Write report graphs to a SPARQL 1.1 Update endpoint, one atomic request per graph."""
-
-    def __init__(self, remote: RemoteStore):
-        self.remote = remote
-
-    def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
-                labels: bytes | None = None, texts: bytes | None = None) -> None:
-        self.remote.replace_graph(graph, ntriples)
-
-    def drop(self, graph: str) -> None:
-        self.remote.drop_graph(graph)
-
-
-def _open_generation(root: Path, digest: str, ref_hash: str | None) -> tuple[NewGeneration, "_LocalWriter"]:
+def _open_generation(root: Path, digest: str, ref_hash: str | None) -> tuple[NewGeneration, "LocalWriter"]:
     """Start the new generation (with the reference graphs brought up to date) and its writer."""
     gen = NewGeneration(root)
-    writer = _LocalWriter(gen.store, gen.files)
+    writer = LocalWriter(gen.store, gen.files)
     _reference(writer, digest, ref_hash)
     return gen, writer
 

@@ -81,6 +81,9 @@ PREFIXES = {
 
 # Namespaces whose IRIs nest further (a meeting's arguments, turns…): queries may use them, Turtle does not.
 NESTED_PREFIXES = ("meeting", "session", "report", "graph")
+# Prefixes written into Turtle, TriG and JSON-LD: not 'id:' nor the nested ones, whose local names
+# ('meeting/2025-…/argument/7') would need every slash escaped; such IRIs read better in full.
+SERIAL_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p not in ("id",) + NESTED_PREFIXES}
 
 # Limits on untrusted input.
 # A build needs up to about 1,000 bytes of RSS per byte of a report of the worst shape (one-line

@@ -23,9 +23,8 @@ class Format:
     quads: bool
 
 
-# Prefixes written into Turtle, TriG and JSON-LD: not 'id:' nor those of namespaces that nest further, whose
-# local names ('meeting/2025-…/argument/7') would need every slash escaped; such IRIs read better in full.
-SERIAL_PREFIXES = {p: ns for p, ns in C.PREFIXES.items() if p not in ("id",) + C.NESTED_PREFIXES}
+SERIAL_PREFIXES = C.SERIAL_PREFIXES  # written into Turtle, TriG and JSON-LD (kg/constants.py says which)
+
 
 # The one table of formats: the CLI's --format, the web app's Accept / suffix negotiation.
 FORMATS = {f.name: f for f in (

@@ -18,7 +18,7 @@ from .iris import is_safe_iri
 from .mapper import map_triples, meeting_slug
 from .parser import parse_file
 from .reader import ReportError
-from .resolve import default_resolver
+from .prepared import default_resolver
 from .tallies import of_triples
 from .validate import validate_graph
 from .vocab import ID, ntriples

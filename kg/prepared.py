@@ -41,7 +41,17 @@ def prepared() -> Prepared:
 
 
 def make() -> Prepared:
-    """Derive the prepared inputs from the files."""
-    from . import infer, resolve, rules, validate
-    return Prepared(frozenset(infer.reference_closure()), resolve.Resolver(vocab.reference_graph()),
-                    validate.compile_shapes(), rules.Rules(vocab.ontology_graph()), vocab.ntriples(validate.context_graph()))
+    """Derive the prepared inputs from the files (from modules that never read this one: no import circle)."""
+    from . import closure, context, resolve, rules
+    return Prepared(frozenset(closure.reference_closure()), resolve.Resolver(vocab.reference_graph()),
+                    context.compile_shapes(), rules.Rules(vocab.ontology_graph()), vocab.ntriples(context.context_graph()))
+
+
+def default_resolver():
+    """The resolver over the packaged reference data (a kg.resolve.Resolver, read once per process)."""
+    return prepared().resolver
+
+
+def compiled_rules():
+    """The rules of the packaged ontology (a kg.rules.Rules, compiled once, read once per process)."""
+    return prepared().rules

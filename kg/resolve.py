@@ -225,9 +225,3 @@ def split_names(text: str, known=lambda name: False) -> list[str]:
                     i = j
                     break
     return [n for n in out if n]
-
-
-def default_resolver() -> Resolver:
-    """Return the resolver over the packaged reference data (kg/prepared.py: read once per process)."""
-    from .prepared import prepared
-    return prepared().resolver

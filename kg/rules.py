@@ -149,9 +149,3 @@ class Rules:
                 both = ts & group
                 if len(both) > 1:
                     raise Inconsistent(f"{s} is a member of the disjoint classes {', '.join(sorted(map(str, both)))}")
-
-
-def compiled() -> Rules:
-    """Return the rules of the packaged ontology (kg/prepared.py: compiled once, read once per process)."""
-    from .prepared import prepared
-    return prepared().rules

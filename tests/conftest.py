@@ -98,7 +98,7 @@ def mapped():
     real_reports()
     from kg.mapper import map_report
     from kg.parser import parse_file
-    from kg.resolve import default_resolver
+    from kg.prepared import default_resolver
     out = {}
     for path in (MEETING, WEBINAR):
         out[path.name] = (parse_file(path), map_report(parse_file(path), default_resolver(), path.read_bytes()))

@@ -14,7 +14,7 @@ from kg.iris import is_safe_iri, mint, safe_slug, slug
 from kg.mapper import map_report
 from kg.parser import parse_file
 from kg.reader import ReportError, clean_text
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 from kg.vocab import CDO
 
 from .conftest import SAMPLE

@@ -406,7 +406,7 @@ def test_pages_one_address_may_have_only_a_few_pages_made_at_once(store_root, mo
 
 
 def test_pages_cache_is_bounded_in_bytes():
-    from web.browse import PageCache
+    from web.pagecache import PageCache
     cache = PageCache(entries=1000, size=10_000)
     for i in range(100):
         cache.put(i, b"x" * 500, 200, [])

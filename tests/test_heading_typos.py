@@ -14,7 +14,7 @@ from kg.headings import meant, one_edit
 from kg.mapper import map_report
 from kg.parser import parse_file
 from kg.reader import ReportError
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 from kg.vocab import CDO
 
 from .conftest import SAMPLE

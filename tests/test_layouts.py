@@ -19,7 +19,7 @@ from kg.mapper import map_report
 from kg.parser import parse_file
 from kg.pipeline import convert
 from kg.reader import ReportError
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 from kg.store import current_path, open_read_only
 from kg.vocab import CDO
 

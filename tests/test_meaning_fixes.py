@@ -9,7 +9,8 @@ from rdflib.namespace import RDFS
 from kg import constants as C
 from kg.mapper import map_report
 from kg.parser import parse_file
-from kg.resolve import default_resolver, split_names
+from kg.resolve import split_names
+from kg.prepared import default_resolver
 from kg.vocab import CDO
 
 from .conftest import SAMPLE, rows

@@ -15,7 +15,7 @@ from kg import vocab
 from kg.infer import InferenceError, closure
 from kg.mapper import map_report
 from kg.parser import parse_file
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 
 from .conftest import SAMPLE
 

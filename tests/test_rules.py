@@ -13,7 +13,7 @@ from kg import constants as C
 from kg import infer, rules, vocab
 from kg.mapper import map_report
 from kg.parser import parse_file
-from kg.resolve import default_resolver
+from kg.prepared import compiled_rules, default_resolver
 
 from .conftest import FIXTURES, SAMPLE, real_reports
 
@@ -50,7 +50,7 @@ def test_every_kind_of_rule_fires():
     e = same(graph_of(SAMPLE))
     preds = {p for _, p, _ in e}
     assert {RDF.type, CDO.agreesWith, CDO.participatedIn, CDO.partOfProcess} <= preds  # types, chains (one inverse step)
-    assert any(p in rules.compiled().inverse for p in preds)
+    assert any(p in compiled_rules().inverse for p in preds)
 
 
 def test_disjoint_classes_are_inconsistent_both_ways():
@@ -64,12 +64,12 @@ def test_disjoint_classes_are_inconsistent_both_ways():
 
 def test_a_functional_property_with_two_values_falls_back_to_owlrl():
     g = graph_of(SAMPLE)
-    assert CDO.participation in rules.compiled().functional
+    assert CDO.participation in compiled_rules().functional
     arg = next(g.subjects(RDF.type, CDO.Argument))
     other = next(p for p in g.subjects(RDF.type, CDO.Participation) if p != g.value(arg, CDO.participation))
     g.add((arg, CDO.participation, other))  # owl:sameAs of two participations follows: owlrl's business
     with pytest.raises(rules.NeedsOwlrl):
-        rules.compiled().close(set(g))
+        compiled_rules().close(set(g))
     same(g)
 
 

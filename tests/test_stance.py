@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 from kg.stance import classify
 
 # (title, expected stance, expected broad axis, expected target instruments/mechanisms)

@@ -9,7 +9,7 @@ import pytest
 
 from kg import constants as C
 from kg.build import build
-from kg.resolve import default_resolver
+from kg.prepared import default_resolver
 from kg.store import open_read_only
 from web.sparql import canned
 

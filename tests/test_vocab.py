@@ -10,7 +10,8 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 from kg import constants as C
 from kg import vocab
 from kg.infer import closure
-from kg.resolve import default_resolver, norm
+from kg.resolve import norm
+from kg.prepared import default_resolver
 from kg.validate import validate_graph
 
 CDO = vocab.CDO
