@@ -102,3 +102,20 @@ def test_the_query_page_shows_the_query_as_python_r_and_curl(store):
     assert scope["query"] == q
     curl = snippets.split("<code>")[3].split("</code>")[0]
     assert f"query={q}" in shlex.split(curl.replace("\\\n", " "))
+
+
+def test_a_canned_query_with_a_parameter_is_asked_for_another_choice(store):
+    from web.canned import canned
+    positions = next(q for q in canned() if q["name"] == "positions-of-one-state-across-meetings")
+    param = positions["parameters"][0]
+    assert (param.name, param.term) == ("state", "state:EGY")
+    client = create_app({"STORE": str(store)}).test_client()
+    page = client.get("/query", query_string={"canned": positions["name"]}).get_data(as_text=True)
+    assert '<select name="state">' in page and f'value="{C.DATA_NS}state/KEN"' in page  # every state listed
+    kenya = client.get("/query", query_string={"canned": positions["name"], "state": f"{C.DATA_NS}state/KEN"})
+    html = kenya.get_data(as_text=True)
+    assert f"cdo:positionOf &lt;{C.DATA_NS}state/KEN&gt;" in html and "calls for restoration" in html.lower()
+    # Only a listed choice is put into the query: anything else leaves the query as written.
+    odd = client.get("/query", query_string={"canned": positions["name"], "state": "http://x/} DROP ALL #"})
+    assert "cdo:positionOf state:EGY" in odd.get_data(as_text=True)
+    db.reset()

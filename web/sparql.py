@@ -217,9 +217,17 @@ def page():
     queries = canned()
     text = request.args.get("query")
     chosen = request.args.get("canned")
+    params = []
     if chosen:
         match = [q for q in queries if q["name"] == chosen]
         text = match[0]["text"] if match else None
+        for param in match[0]["parameters"] if match else ():
+            options = parameter_options(param)
+            picked = request.args.get(param.name)
+            if picked in options:  # only a listed choice: never text of the request's into the query
+                text = param.apply(text, picked)
+            params.append({"name": param.name, "options": options, "selected": picked if picked in options else None,
+                           "default": param.term})
     result = error = data = None
     labels: dict[str, str] = {}
     elapsed = 0.0
@@ -237,9 +245,18 @@ def page():
     return render_template("sparql/query.html", queries=queries, text=text or prefix_block() + "\nSELECT * WHERE {\n  ?s ?p ?o\n} LIMIT 20\n",
                            snippets=snippets(text, request.url_root.rstrip("/") + "/sparql") if text else None,
                            result=result, error=error, warnings=warnings, labels=labels, row_cap=current_app.config["ROW_CAP"],
+                           chosen=chosen, params=params,
                            elapsed_ms=round(elapsed * 1000), data=data, shown=HTML_ROWS, vocabulary=vocabulary(),
                            download=lambda fmt: url_for("sparql.endpoint", query=text, format=fmt,
                                                         **({"labels": "1"} if fmt in ("csv", "tsv") else {}))), status
+
+
+def parameter_options(param) -> dict[str, str]:
+    """{IRI: label} of what a canned query's parameter may be (the app's own query, once per generation)."""
+    def make():
+        return {r["x"].value: (r["label"].value if r["label"] else r["x"].value.rsplit("/", 1)[-1])
+                for r in db.query(param.options_query())}
+    return cached("options " + param.pattern, make)
 
 
 def snippets(text: str, endpoint: str) -> dict[str, str]:
