@@ -221,8 +221,13 @@ class NewGeneration:
         previous = per_graph(gens[-2]) if len(gens) > 1 else ()
         everything = self.killed or any(f.names is None for f in previous)
         sweep(self.root, gone, [lists(self.files), lists(previous)], everything)
+        import sqlite3
+
         from .fulltext import sync
-        sync(self.root, final)  # the full-text index follows the generation, file by file
+        try:
+            sync(self.root, final)  # the full-text index follows the generation, file by file
+        except (sqlite3.Error, OSError):
+            pass  # published all the same: the index says which generation it is of, and the next build catches up
         return final
 
     def discard(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,22 @@ def wait_for_port(port: int, seconds: float = 20) -> None:
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {seconds} s")
+
+
+@contextmanager
+def serving(app, threads: int = 4):
+    """Serve *app* with waitress on a free loopback port while the block runs; yield its base URL."""
+    import threading
+
+    import waitress.server
+    port = free_port()
+    srv = waitress.server.create_server(app, host="127.0.0.1", port=port, threads=threads)
+    threading.Thread(target=srv.run, daemon=True).start()
+    wait_for_port(port)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.close()
 
 
 def chrome(width: int = 1280, height: int = 1000):

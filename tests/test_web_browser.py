@@ -5,7 +5,6 @@ own, so it needs no ../shared; it skips where Chromium is not installed."""
 
 from __future__ import annotations
 
-import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -14,25 +13,18 @@ import pytest
 
 from web import create_app, db
 
-from .conftest import FIXTURES, SAMPLE, chrome, free_port, wait_for_port
+from .conftest import FIXTURES, SAMPLE, chrome, serving
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import waitress.server
-
     from kg.build import build
     root = tmp_path_factory.mktemp("browser-store")
     assert build([SAMPLE, FIXTURES / "2023-11-20-event-report-layout.txt"], root).published
-    app = create_app({"STORE": str(root)})
-    port = free_port()
-    srv = waitress.server.create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    wait_for_port(port)
-    yield f"http://127.0.0.1:{port}"
-    srv.close()
+    with serving(create_app({"STORE": str(root)})) as url:
+        yield url
     db.reset()
 
 

@@ -4,7 +4,6 @@ go to build/screenshots/. Skips without ../shared or without Chromium."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,22 +11,16 @@ import pytest
 
 from web import create_app, db
 
-from .conftest import chrome, free_port, wait_for_port
+from .conftest import chrome, serving
 
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 
 @pytest.fixture(scope="module")
 def server(built_store):
-    import waitress.server
     db.reset()
-    app = create_app({"STORE": str(built_store[0])})
-    port = free_port()
-    srv = waitress.server.create_server(app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=srv.run, daemon=True).start()
-    wait_for_port(port)
-    yield f"http://127.0.0.1:{port}"
-    srv.close()
+    with serving(create_app({"STORE": str(built_store[0])})) as url:
+        yield url
     db.reset()
 
 

@@ -124,7 +124,12 @@ def _guard_one(server, request_timeout: float, per_address: int) -> None:
                 pass
             conn.close()
             return
-        channel = GuardedChannel(server, conn, addr, server.adj, map=server._map)
+        try:
+            channel = GuardedChannel(server, conn, addr, server.adj, map=server._map)
+        except OSError:  # the client went away before its channel was made: its place is free again
+            forget(addr)
+            conn.close()
+            return
         channel.counted = True
 
     def handle_accept() -> None:
