@@ -133,3 +133,17 @@ def test_the_real_reports_find_ransomware_and_paragraph_35(built_store):
     p35 = {g["kind"]: [h["label"] for h in g["hits"]] for g in search(root, "paragraph 35")["kinds"]}
     assert any("Viet Nam" in label for label in p35["turn"]) and p35.get("explanation")
     assert search(root, "DTG international law")["total"] >= 1
+
+
+def test_a_common_word_is_counted_and_ranked_within_a_bound(store, monkeypatch):
+    from web import fulltext as web_fulltext
+    root, _ = store
+    every = search(root, "the")
+    monkeypatch.setattr(web_fulltext, "MATCHES", 5)
+    bounded = search(root, "the")
+    assert every["total"] > 5 and not every["more"]
+    assert bounded["total"] == 5 and bounded["more"] and sum(g["count"] for g in bounded["kinds"]) == 5
+    db.reset()
+    html = create_app({"STORE": str(root)}).test_client().get("/search", query_string={"q": "the"}).get_data(as_text=True)
+    assert "More than 5 passages" in html
+    db.reset()
