@@ -170,6 +170,8 @@ def test_bar_line_and_graph_views(server, browser):
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "button[data-view=line]"))[0].click()
     dots = browser.find_elements(By.CSS_SELECTOR, "svg.chart.line circle")
     assert len(dots) == len(_json(server, dates)) == 2
+    axis = browser.find_element(By.CSS_SELECTOR, "select[data-role=label]").find_element(By.XPATH, "..")
+    assert axis.text.startswith("date")  # the line chart's x-axis is a date, and says so
     browser.save_screenshot(str(SCREENSHOTS / "results-line.png"))
 
     links = "SELECT ?argument ?maker WHERE { ?argument cdo:madeBy ?maker }"

@@ -52,7 +52,8 @@ export class Results {
   // Selects for the chart's columns: which is the label (or date), the value, the series (or none).
   controls(rows) {
     const current = roles(this.vars, rows, this.chosen);
-    const choose = (role, options, value) => el("label", { class: "control" }, role + " ",
+    const shown = { label: this.view === "line" ? "date" : "label", value: "value", series: "series" };
+    const choose = (role, options, value) => el("label", { class: "control" }, shown[role] + " ",
       el("select", { "data-role": role, onchange: (e) => {
         // Every role written down once one is chosen: the link then says what the chart shows.
         this.chosen = { label: current.label, value: current.value, series: current.series || "", [role]: e.target.value };
