@@ -125,6 +125,12 @@ def memory_estimate(path: Path) -> int:
         return C.WORKER_BASE_RSS
 
 
+def admits(running: list[int], estimate: int, jobs: int) -> bool:
+    """Tell whether a report of *estimate* bytes may start beside those *running* (their estimates): a free worker,
+    and their memory together within C.BUILD_MEMORY (a report alone always may)."""
+    return len(running) < jobs and (not running or sum(running) + estimate <= C.BUILD_MEMORY)
+
+
 def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool = False,
                reasoner: str = "compiled", validator: str = "compiled") -> Iterator[Converted]:
     """Convert *files*, yielding each result as it is ready, in file order.
@@ -146,8 +152,7 @@ def _converted(files: list[Path], jobs: int, infer: bool, accept_partial: bool =
         # memory fits in C.BUILD_MEMORY (one large report converts alone); results come back in order.
         waiting, running = deque(files), deque()
         while waiting or running:
-            while waiting and len(running) < jobs and (
-                    not running or sum(m for _, m in running) + memory_estimate(waiting[0]) <= C.BUILD_MEMORY):
+            while waiting and admits([m for _, m in running], memory_estimate(waiting[0]), jobs):
                 f = waiting.popleft()
                 running.append((pool.submit(convert, str(f), infer, accept_partial, reasoner, validator),
                                 memory_estimate(f)))

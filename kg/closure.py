@@ -1,6 +1,6 @@
 """Close a graph under OWL RL with owlrl, under a time and size budget; the closure of the ontology and reference
 data, kept on disk (the reference path the compiled rules are held to, and what a report's entailments are
-measured against). Imports nothing that reads kg/prepared.py: that module is made from this one."""
+measured against). Imports nothing that reads kg/prepared.py, which is made from this module."""
 
 from __future__ import annotations
 

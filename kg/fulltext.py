@@ -121,9 +121,9 @@ def sync(root: Path, generation: Path) -> None:
     con = connect(root, write=True)
     try:
         with con:
-            have = dict(con.execute("SELECT name, first || ',' || last FROM files"))
+            have = {name: (first, last) for name, first, last in con.execute("SELECT name, first, last FROM files")}
             for name in set(have) - set(want):
-                first, last = map(int, have[name].split(","))
+                first, last = have[name]
                 con.execute("DELETE FROM texts WHERE rowid BETWEEN ? AND ?", (first, last))
                 con.execute("DELETE FROM files WHERE name = ?", (name,))
             for name in sorted(set(want) - set(have)):

@@ -86,6 +86,15 @@ def reports_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def sample_only_store(tmp_path_factory) -> Path:
+    """A store built from the sample report alone, for tests that only read it (no ../shared needed)."""
+    from kg.build import build
+    root = tmp_path_factory.mktemp("sample-store") / "store"
+    assert build([SAMPLE], root).published
+    return root
+
+
+@pytest.fixture(scope="session")
 def built_store(tmp_path_factory, reports_dir):
     """A store built from the real reports and the sample; returns (store folder, build result)."""
     from kg.build import build

@@ -4,7 +4,6 @@ dereference by Accept."""
 
 from __future__ import annotations
 
-import io
 
 import pytest
 from click.testing import CliRunner
@@ -12,7 +11,6 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from kg import constants as C
-from kg.build import build
 from kg.cli import main
 from web import create_app, db
 
@@ -23,10 +21,8 @@ CDO = C.ONTOLOGY_NS
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("exports") / "store"
-    assert build([SAMPLE], root).published
-    return root
+def store(sample_only_store):
+    return sample_only_store
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from kg.store import NewGeneration
 from web import create_app, db
 
 from .conftest import SAMPLE, free_port, wait_for_port
-from .test_web_security import Listener
+from .test_gate_differential import oracle  # noqa: F401 (the loopback oracle fixture, shared)
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 BOOLEAN = ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal(True), ox.NamedNode("http://x/g"))
@@ -46,13 +46,6 @@ def bypasses(port: int) -> dict[str, str]:
             f'SELECT * WHERE {{ ?s a cdo:Meeting BIND("\\u0022" AS ?q) BIND(1 AS ?a·b) SERVICE {u} {{ ?a ?b ?c }} '
             f'BIND("\\u0022" AS ?r) }}'),
     }
-
-
-@pytest.fixture(scope="module")
-def oracle():
-    o = Listener()
-    yield o
-    o.close()
 
 
 @pytest.fixture(scope="module")
@@ -353,14 +346,15 @@ def test_memory_a_4_mib_worst_shape_report_is_refused_naming_its_size(tmp_path):
     assert path.name in res.output
 
 
-def test_memory_reports_convert_side_by_side_only_within_the_budget(tmp_path, monkeypatch):
+def test_memory_reports_convert_side_by_side_only_within_the_budget(tmp_path):
     from kg import build as B
-    small, large = tmp_path / "a.txt", tmp_path / "b.txt"
-    small.write_bytes(b"x" * 1000)
-    large.write_bytes(b"x" * 1_000_000)
-    assert B.memory_estimate(large) - B.memory_estimate(small) == 999_000 * C.RSS_PER_REPORT_BYTE
-    # Two real reports (~150 KB) fit side by side; a report at the cap converts alone.
-    assert 2 * B.memory_estimate_of(150_000) <= C.BUILD_MEMORY < 2 * B.memory_estimate_of(C.MAX_REPORT_BYTES)
+    real, at_cap = B.memory_estimate_of(150_000), B.memory_estimate_of(C.MAX_REPORT_BYTES)
+    path = tmp_path / "a.txt"
+    path.write_bytes(b"x" * 150_000)
+    assert B.memory_estimate(path) == real
+    assert B.admits([], at_cap, 2) and B.admits([real], real, 2)  # alone always; two real reports side by side
+    assert not B.admits([at_cap], real, 2) and not B.admits([real], at_cap, 2)  # a report at the cap converts alone
+    assert not B.admits([real, real], real, 2)  # no more than the workers
 
 
 # -- bounded pages and caches --------------------------------------------------------------------

@@ -14,13 +14,8 @@ from web import create_app, db
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    from kg.build import build
-
-    from .conftest import SAMPLE
-    root = tmp_path_factory.mktemp("query-errors") / "store"
-    assert build([SAMPLE], root).published
-    return root
+def store(sample_only_store):
+    return sample_only_store
 
 
 def test_an_unknown_prefix_is_named_with_its_position_and_the_known_ones():

@@ -7,19 +7,15 @@ import re
 
 import pytest
 
-from kg.build import build
 from web import create_app, db
 
-from .conftest import SAMPLE
 
 MEETING = "/id/meeting/2024-12-04-oewg-10th-session-meeting-3"
 
 
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory):
-    root = tmp_path_factory.mktemp("statements") / "store"
-    assert build([SAMPLE], root).published
-    return root
+def sample_store(sample_only_store):
+    return sample_only_store
 
 
 @pytest.fixture
