@@ -118,6 +118,25 @@ def rows(store, query: str) -> list[dict]:
     return [{n: (sol[n].value if sol[n] is not None else None) for n in names} for sol in res]
 
 
+def named(store, query: str) -> list[dict]:
+    """Run *query* and return rows as the query page shows them: an IRI by its label (skos:prefLabel, else rdfs:label)."""
+    import pyoxigraph as ox
+    from kg import constants as C
+    res = store.query(query, use_default_graph_as_union=True, prefixes=C.PREFIXES)
+    names = [v.value for v in res.variables]
+    preds = [ox.NamedNode(C.PREFIXES["skos"] + "prefLabel"), ox.NamedNode(C.PREFIXES["rdfs"] + "label")]
+    memo: dict = {}
+
+    def show(term):
+        if term is None or not isinstance(term, ox.NamedNode):
+            return None if term is None else term.value
+        if term not in memo:
+            found = [q.object.value for p in preds for q in store.quads_for_pattern(term, p, None, None)]
+            memo[term] = found[0] if found else term.value
+        return memo[term]
+    return [{n: show(sol[n]) for n in names} for sol in res]
+
+
 @pytest.fixture(scope="session")
 def mapped():
     """The rdflib graphs of the two real reports, as the mapper makes them (no inference)."""
