@@ -16,6 +16,7 @@ from . import entries as page_entries
 from . import fulltext, tallies, vocab
 from .hashes import FileHashes
 from .infer import reference_closure, useful
+from .iris import inferred_graph
 from .pipeline import Converted, convert
 from .procs import die_with_parent
 from .remote import RemoteStore
@@ -234,8 +235,8 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                     continue  # remote: written only once the build is known good; local: already failing
                 if writer is None:
                     gen, writer = _open_generation(root, digest, ref_hash)
-                writer.replace(r.graph_iri, r.ntriples, r.turtle, r.entries, r.labels, r.texts)
-                r.ntriples = r.turtle = r.entries = r.labels = r.texts = b""  # written: free it
+                writer.replace(r.graph_iri, r.ntriples, r.turtle, r.entries, r.labels, r.texts, r.inferred_nt, r.inferred_turtle)
+                r.ntriples = r.turtle = r.entries = r.labels = r.texts = r.inferred_nt = r.inferred_turtle = b""  # written: free it
             # A graph this build wrote is never stale: a renamed file (pruned under its old name) can keep its IRI.
             built_names = {Path(r.path).name for r in by_graph.values()}
             stale = [g for g, (sha, name) in index.items()
@@ -256,8 +257,8 @@ def build(paths: Iterable[str | Path], root: Path, *, prune: bool = False, keep_
                 for g in stale:
                     remote.drop(g)
                 for g, r in sorted(by_graph.items()):
-                    remote.replace(g, r.ntriples)
-                    r.ntriples = b""
+                    remote.replace(g, r.ntriples, inferred=r.inferred_nt)
+                    r.ntriples = r.inferred_nt = b""
                 result.removed, result.built = stale, sorted(by_graph.values(), key=lambda r: r.graph_iri)
                 result.triples = len(endpoint)
                 result.published = True
@@ -303,9 +304,9 @@ def _listing_after(before: Listing, dropped: Iterable[str], written: Iterable[Co
     """Return the listing of the generation *before* becomes once *dropped* are gone and *written* stored
     (*sizes*: the quads of every graph written, reports and reference graphs; where the previous sizes are
     not known, the new generation's *store* is counted once)."""
-    gone = set(dropped)
+    gone = set(dropped) | {inferred_graph(g) for g in dropped}
     kept = graph_sizes(store) if before.sizes is None else \
-        {**{g: n for g, n in before.sizes.items() if g not in gone}, **sizes}
+        {g: n for g, n in {**{g: n for g, n in before.sizes.items() if g not in gone}, **sizes}.items() if n}
     out = Listing({g: v for g, v in before.reports.items() if g not in gone},
                   {g: k for g, k in before.meetings.items() if g not in gone}, reference, kept)
     for r in written:
@@ -347,9 +348,10 @@ def remove(names: Iterable[str], root: Path) -> list[str]:
         gen = NewGeneration(root)
         try:
             for g in gone:
-                gen.store.remove_graph(ox.NamedNode(g))
-                for files in gen.files:
-                    files.drop(g)
+                for graph in (g, inferred_graph(g)):
+                    gen.store.remove_graph(ox.NamedNode(graph))
+                    for files in gen.files:
+                        files.drop(graph)
             _listing_after(listing, gone, (), listing.reference, {}, gen.store).write(gen.tmp)
             _keep_tallies(base, gen, gone, [])
             gen.publish()

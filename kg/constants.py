@@ -58,6 +58,7 @@ PREFIXES = {
     "issue": DATA_NS + "issue/",
     "meeting": DATA_NS + "meeting/",
     "session": DATA_NS + "session/",
+    "agenda-item": DATA_NS + "agenda-item/",
     "report": DATA_NS + "report/",
     "person": DATA_NS + "person/",
     "office": DATA_NS + "office/",
@@ -80,7 +81,7 @@ PREFIXES = {
 }
 
 # Namespaces whose IRIs nest further (a meeting's arguments, turns…): queries may use them, Turtle does not.
-NESTED_PREFIXES = ("meeting", "session", "report", "graph")
+NESTED_PREFIXES = ("meeting", "session", "agenda-item", "report", "graph")
 # Prefixes written into Turtle, TriG and JSON-LD: not 'id:' nor the nested ones, whose local names
 # ('meeting/2025-…/argument/7') would need every slash escaped; such IRIs read better in full.
 SERIAL_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p not in ("id",) + NESTED_PREFIXES}

@@ -32,17 +32,18 @@ def turtle_gz(ntriples: bytes) -> bytes:
     return gzip.compress(out.getvalue(), compresslevel=1, mtime=0)
 
 
-def export_turtle(store: ox.Store, generation: Path, out: IO[bytes], graph: str | None = None) -> None:
-    """Write the store (or one named *graph*) as Turtle: each graph's file where there is one, else the engine.
+def export_turtle(store: ox.Store, generation: Path, out: IO[bytes], graphs: list[str] | None = None) -> None:
+    """Write the store (or some named *graphs*) as Turtle: each graph's file where there is one, else the engine.
 
     The prefixes are written once; a file's own identical prefix lines are skipped."""
     dumps = Dumps(generation)
     header = b"".join(f"@prefix {p}: <{ns}> .\n".encode() for p, ns in C.SERIAL_PREFIXES.items())
     out.write(header)
-    graphs = [ox.NamedNode(graph)] if graph else sorted(store.named_graphs(), key=lambda g: g.value)
-    if not graph and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
+    nodes = [ox.NamedNode(g) for g in graphs if store.contains_named_graph(ox.NamedNode(g))] if graphs \
+        else sorted(store.named_graphs(), key=lambda g: g.value)
+    if not graphs and next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         _engine(store, out, ox.DefaultGraph())
-    for g in graphs:
+    for g in nodes:
         found = dumps.path(g.value)
         try:
             text = gzip.decompress(found.read_bytes()) if found else None

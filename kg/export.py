@@ -10,6 +10,7 @@ from typing import IO, Iterator
 import pyoxigraph as ox
 
 from . import constants as C
+from .iris import inferred_graph
 
 
 @dataclass(frozen=True)
@@ -36,49 +37,63 @@ FORMATS = {f.name: f for f in (
 )}
 
 
-def _triples(store: ox.Store, graph: str | None) -> Iterator[ox.Triple]:
+def _graphs(graph: str, entailments: bool) -> list[str]:
+    return [graph, inferred_graph(graph)] if entailments else [graph]
+
+
+def _quads(store: ox.Store, graph: str | None, entailments: bool = True) -> Iterator[ox.Quad]:
+    """Every quad, or those of one report graph (and of its graph of entailments)."""
+    if not graph:
+        yield from store.quads_for_pattern(None, None, None, None)
+        return
+    for g in _graphs(graph, entailments):
+        yield from store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+
+
+def _triples(store: ox.Store, graph: str | None, entailments: bool = True) -> Iterator[ox.Triple]:
     # A triple asserted in two reports' graphs is written twice; Turtle readers merge the copies.
-    for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None):
+    for q in _quads(store, graph, entailments):
         yield ox.Triple(q.subject, q.predicate, q.object)
 
 
 def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | None = None,
-           folder: Path | None = None, base: str | None = None) -> None:
+           folder: Path | None = None, base: str | None = None, entailments: bool = True) -> None:
     """Write the store (or one named *graph*) to the binary stream *out* in format *fmt*, streamed.
 
-    One graph comes with the labels of what it names from the other graphs (`context_labels`: a meeting's
+    One report graph comes with its graph of entailments (kg.iris.inferred_graph; not with *entailments*
+    False: a graph's IRI dereferences to that graph alone) and the labels of what it names from the other graphs (`context_labels`: a meeting's
     states, groups and ontology terms); the whole store with its VoID and DCAT description (`void`: licence,
     sources, counts, build time; *base*, the server's root, names the endpoint and the dump), in the graph
     `id/graph/void` where the format has graphs.
     *folder*: the store's generation folder, whose gzipped Turtle files (kg/dumps.py) make Turtle a copy."""
     f = FORMATS[fmt]
-    extra = context_labels(store, graph) if graph else void(store, folder, base)
+    extra = context_labels(store, graph, entailments) if graph else void(store, folder, base)
     if fmt == "turtle" and folder is not None:
         from .dumps import export_turtle
-        export_turtle(store, folder, out, graph)
+        export_turtle(store, folder, out, _graphs(graph, entailments) if graph else None)
         out.write(b"\n# " + (b"The labels of what this graph names, from the reference data, the ontology and other reports"
                              if graph else b"The dataset's VoID and DCAT description") + b"\n")
         ox.serialize([q.triple for q in extra], out, ox.RdfFormat.TURTLE, prefixes=SERIAL_PREFIXES)
         return
     if f.quads:
-        quads = store.quads_for_pattern(None, None, None, ox.NamedNode(graph) if graph else None)
-        ox.serialize(chain(quads, extra), out, f.rdf_format,
+        ox.serialize(chain(_quads(store, graph, entailments), extra), out, f.rdf_format,
                      prefixes=SERIAL_PREFIXES if f.rdf_format != ox.RdfFormat.N_QUADS else None)
     else:
-        ox.serialize(chain(_triples(store, graph), (q.triple for q in extra)), out, f.rdf_format,
+        ox.serialize(chain(_triples(store, graph, entailments), (q.triple for q in extra)), out, f.rdf_format,
                      prefixes=SERIAL_PREFIXES if f.rdf_format == ox.RdfFormat.TURTLE else None)
 
 
 _LABELS = "<http://www.w3.org/2000/01/rdf-schema#label> <http://www.w3.org/2004/02/skos/core#prefLabel>"
 
 
-def context_labels(store: ox.Store, graph: str) -> list[ox.Quad]:
-    """The labels of the IRIs *graph* names and does not label itself, as quads of the graphs that hold them."""
-    g = ox.NamedNode(graph)
+def context_labels(store: ox.Store, graph: str, entailments: bool = True) -> list[ox.Quad]:
+    """The labels of the IRIs *graph* (and its graph of entailments) names and does not label itself, as quads
+    of the graphs that hold them."""
+    own = " ".join(str(ox.NamedNode(g)) for g in _graphs(graph, entailments))
     found = store.query(f"""SELECT ?x ?p ?l (SAMPLE(?h) AS ?in) WHERE {{
-        {{ SELECT DISTINCT ?x WHERE {{ GRAPH {g} {{ {{ ?s ?q ?x }} UNION {{ ?s ?x ?o }} }} FILTER(isIRI(?x)) }} }}
-        FILTER NOT EXISTS {{ GRAPH {g} {{ VALUES ?own {{ {_LABELS} }} ?x ?own ?any }} }}
-        VALUES ?p {{ {_LABELS} }} GRAPH ?h {{ ?x ?p ?l }} FILTER(?h != {g}) }} GROUP BY ?x ?p ?l""")
+        {{ SELECT DISTINCT ?x WHERE {{ VALUES ?src {{ {own} }} GRAPH ?src {{ {{ ?s ?q ?x }} UNION {{ ?s ?x ?o }} }} FILTER(isIRI(?x)) }} }}
+        FILTER NOT EXISTS {{ VALUES ?src {{ {own} }} GRAPH ?src {{ VALUES ?own {{ {_LABELS} }} ?x ?own ?any }} }}
+        VALUES ?p {{ {_LABELS} }} GRAPH ?h {{ ?x ?p ?l }} FILTER(?h NOT IN ({own.replace(" ", ", ")})) }} GROUP BY ?x ?p ?l""")
     return sorted((ox.Quad(r["x"], r["p"], r["l"], r["in"]) for r in found), key=str)
 
 
@@ -93,6 +108,7 @@ def void(store: ox.Store, folder: Path | None, base: str | None = None) -> list[
     from .store import Listing, graph_sizes, report_index
     V, D, DCT, XSD = ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
                       "http://www.w3.org/2001/XMLSchema#")
+    PROV = "http://www.w3.org/ns/prov#"
     ds, g = ox.NamedNode(C.DATA_NS + "dataset"), ox.NamedNode(VOID_GRAPH)
     listing = Listing.of_generation(folder) if folder is not None else None
     reports = listing.reports if listing is not None else report_index(store)
@@ -106,6 +122,12 @@ def void(store: ox.Store, folder: Path | None, base: str | None = None) -> list[
         (ds, ox.NamedNode(V + "uriSpace"), ox.Literal(C.DATA_NS)),
         (ds, ox.NamedNode(V + "vocabulary"), ox.NamedNode(C.ONTOLOGY_NS)),
     ]
+    # Declared, as the ontology declares the terms it borrows, so that the whole dump is OWL 2 DL (tests/test_owl_dl.py).
+    owl = "http://www.w3.org/2002/07/owl#"
+    triples += [(ox.NamedNode(t), rdf_type, ox.NamedNode(owl + kind)) for t, kind in (
+        (V + "Dataset", "Class"), (D + "Dataset", "Class"), (V + "triples", "DatatypeProperty"),
+        (V + "uriSpace", "DatatypeProperty"), (DCT + "modified", "DatatypeProperty"), (V + "vocabulary", "ObjectProperty"),
+        (V + "subset", "ObjectProperty"), (V + "sparqlEndpoint", "ObjectProperty"), (V + "dataDump", "ObjectProperty"))]
     if folder is not None:  # when the generation was published (a remote store's build time is not known here)
         when = datetime.fromtimestamp(folder.stat().st_mtime, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         triples.append((ds, ox.NamedNode(DCT + "modified"), ox.Literal(when, datatype=ox.NamedNode(XSD + "dateTime"))))
@@ -119,6 +141,12 @@ def void(store: ox.Store, folder: Path | None, base: str | None = None) -> list[
                     (src, ox.NamedNode(C.ONTOLOGY_NS + "sha256"), ox.Literal(sha))]
         if graph in sizes:
             triples.append((src, ox.NamedNode(V + "triples"), ox.Literal(str(sizes[graph]), datatype=ox.NamedNode(XSD + "integer"))))
+        inferred = inferred_graph(graph)
+        if sizes.get(inferred):  # the report's OWL RL entailments, a graph of their own
+            node = ox.NamedNode(inferred)
+            triples += [(ds, ox.NamedNode(V + "subset"), node), (node, ox.NamedNode(PROV + "wasDerivedFrom"), src),
+                        (node, ox.NamedNode(DCT + "description"), ox.Literal("What OWL RL entails from the report's graph and the ontology")),
+                        (node, ox.NamedNode(V + "triples"), ox.Literal(str(sizes[inferred]), datatype=ox.NamedNode(XSD + "integer")))]
     return [ox.Quad(s, p, o, g) for s, p, o in triples]
 
 

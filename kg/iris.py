@@ -15,6 +15,19 @@ _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 60
 
 
+INFERRED_SUFFIX = "/inferred"
+
+
+def inferred_graph(graph: str) -> str:
+    """Return the named graph that holds the OWL RL entailments of report graph *graph* (its asserted triples
+    stay in *graph*): a user can ask for what the report says, what follows from it, or both (the union)."""
+    return graph + INFERRED_SUFFIX
+
+
+def is_inferred_graph(graph: str) -> bool:
+    return graph.endswith(INFERRED_SUFFIX)
+
+
 class UnsafeIRIError(ValueError):
     """Raise when a minted IRI would not be a valid IRIREF (a bug, never user error)."""
 

@@ -22,7 +22,7 @@ class ArgumentsMixin:
             self.add(arg, CDO.title, a.title)
             self.g.add((arg, CDO.order, Literal(n, datatype=XSD.integer)))
             self.g.add((arg, CDO.inEvent, self.event))
-            self.g.add((arg, CDO.participation, part))
+            self.g.add((arg, CDO.inParticipation, part))
             self.add(arg, CDO.speakerLabel, b.name)
             if who is not None:
                 self.g.add((arg, CDO.madeBy, who))
@@ -33,7 +33,7 @@ class ArgumentsMixin:
                 self.unit(dp, CDO.DiscussionPoint, a.discussion_point.text, None)
                 self.g.remove((dp, CDO.sourceLine, None))
                 self.g.add((dp, CDO.inEvent, self.event))
-                self.g.add((arg, CDO.discussionPoint, dp))
+                self.g.add((arg, CDO.hasDiscussionPoint, dp))
             self.topics(arg, a.topics)
             listed = {}
             for prop, names in ((CDO.agreedWith, a.agreed_with), (CDO.disagreedWith, a.disagreed_with)):

@@ -46,7 +46,7 @@ class FindingsMixin:
             self.text(node, CDO.summary, a.summary)
             if a.level is not None:
                 self.text(node, CDO.consensusLevel if a.about == "agreements" else CDO.disagreementLevel, a.level)
-            self.g.add((self.event, CDO.assessment, node))
+            self.g.add((self.event, CDO.hasAssessment, node))
 
     def link_points(self) -> None:
         """Link each "Agreed on" / "Disagreed on" point to the finding of this report that bears its title."""

@@ -150,19 +150,23 @@ class Mapper(ArgumentsMixin, FindingsMixin):
         if part and not webinar:
             self.g.add((ev, CDO.part, Literal(part, datatype=XSD.integer)))
         item = _first_int(_AGENDA, r.title)
-        if item and not webinar:
-            ai = self.node("agenda-item", item)
-            self.unit(ai, CDO.AgendaItem, f"Agenda item {item}", r.title_line)
+        if item and not webinar and process:
+            # One node per process and number, shared by every meeting on the item; what one report
+            # calls the item stays on its meeting (its title), so the shared node holds nothing to disagree on.
+            ai = mint("agenda-item", safe_slug(self.res.local(process)), str(item))
+            self.g.add((ai, RDF.type, CDO.AgendaItem))
+            self.add(ai, RDFS.label, f"{self.res.label(process)}, agenda item {item}")
             self.g.add((ai, CDO.itemNumber, Literal(item, datatype=XSD.integer)))
-            self.add(ai, CDO.title, re.sub(r"\s*/\s*part\s+\d+\s*$", "", r.title, flags=re.I))
-            self.g.add((ev, CDO.agendaItem, ai))
+            self.g.add((ai, CDO.agendaItemOf, process))
+            self.g.add((ai, CDO.fromReport, self.report))
+            self.g.add((ev, CDO.onAgendaItem, ai))
         for n, (title, t) in enumerate(r.key_points, start=1):
             kp = self.node("key-point", n)
             self.unit(kp, CDO.KeyPoint, title, t.line)
             self.add(kp, CDO.title, title)
             self.text(kp, CDO.text, t)
             self.g.add((kp, CDO.order, Literal(n, datatype=XSD.integer)))
-            self.g.add((ev, CDO.keyPoint, kp))
+            self.g.add((ev, CDO.hasKeyPoint, kp))
         # The office that chairs: the mechanism's own (reference data), else one minted for this event.
         self.chair = self.res.office_of(process) if process else None
         if self.chair is None:
@@ -247,7 +251,7 @@ class Mapper(ArgumentsMixin, FindingsMixin):
             self.unit(node, CDO.SummarySentence, s.text, s.line)
             self.add(node, CDO.text, s.text)
             self.g.add((node, CDO.order, Literal(k, datatype=XSD.integer)))
-            self.g.add((self.event, CDO.summarySentence, node))
+            self.g.add((self.event, CDO.hasSummarySentence, node))
             for lo, hi in s.cited:
                 for n in range(lo, hi + 1):
                     self.g.add((node, CDO.citedLine, Literal(n, datatype=XSD.integer)))

@@ -31,8 +31,10 @@ class Converted:
     path: str
     sha256: str
     graph_iri: str = ""
-    ntriples: bytes = b""
+    ntriples: bytes = b""  # the asserted triples
     turtle: bytes = b""  # the same triples as gzipped Turtle (kg/dumps.py), made here in the worker
+    inferred_nt: bytes = b""  # the entailments, for the graph kg.iris.inferred_graph(graph_iri)
+    inferred_turtle: bytes = b""
     entries: bytes = b""  # what its graph lists for the pages, as JSON (kg/entries.py)
     labels: bytes = b""  # its IRIs' labels, for the search (kg/entries.py)
     texts: bytes = b""  # its texts, for the full-text index (kg/fulltext.py)
@@ -109,8 +111,9 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
     out.entries = page_entries.dumps(page_entries.of_triples(full))
     out.labels = page_entries.labels_of(full)
     out.texts = texts_of(full)
-    out.ntriples = asserted_nt + ntriples(extra)  # entailments never repeat an asserted triple
+    out.ntriples, out.inferred_nt = asserted_nt, ntriples(extra)  # entailments never repeat an asserted triple
     out.turtle = turtle_gz(out.ntriples)
+    out.inferred_turtle = turtle_gz(out.inferred_nt) if extra else b""
     out.asserted, out.inferred = len(g), len(extra)
     out.seconds = {"parse": t1 - t0, "map": t2 - t1, "validate": t3 - t2, "infer": t4 - t3,
                    "serialize": time.perf_counter() - t4}

@@ -116,11 +116,14 @@ class RemoteStore:
         for row in self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"):
             yield row["g"]
 
-    def replace_graph(self, graph: str, ntriples: bytes) -> None:
-        """Replace one named graph in a single update request (atomic on a SPARQL 1.1 server)."""
-        node = ox.NamedNode(graph)
-        self.update(f"DROP SILENT GRAPH {node} ;\nINSERT DATA {{ GRAPH {node} {{\n{ntriples.decode('utf-8')}\n}} }}",
-                    timeout=max(self.timeout, 300))
+    def replace_graphs(self, graphs: dict[str, bytes]) -> None:
+        """Replace several named graphs (a report's and its entailments') in one update request."""
+        nodes = {str(ox.NamedNode(g)): nt.decode("utf-8") for g, nt in graphs.items()}
+        steps = [f"DROP SILENT GRAPH {n}" for n in nodes]
+        body = "\n".join(f"GRAPH {n} {{\n{nt}\n}}" for n, nt in nodes.items() if nt.strip())
+        if body:
+            steps.append(f"INSERT DATA {{ {body} }}")
+        self.update(" ;\n".join(steps), timeout=max(self.timeout, 300))
 
     def drop_graph(self, graph: str) -> None:
         self.update(f"DROP SILENT GRAPH {ox.NamedNode(graph)}")

@@ -101,7 +101,7 @@ class Resolver:
 
     def office_of(self, process: URIRef) -> URIRef | None:
         """Return the Chair office the reference data gives the process, if any."""
-        return self.graph.value(process, CDO.office)
+        return self.graph.value(process, CDO.hasOffice)
 
     def lookup(self, name: str, kind: URIRef | None = None) -> URIRef | None:
         """Return the reference IRI named *name* (of *kind* if given), or None."""

@@ -31,6 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import constants as C
+from .iris import inferred_graph
 from .pool import lists, per_graph, save, start, sweep
 
 REPORTS_QUERY = """
@@ -191,7 +192,8 @@ class NewGeneration:
             # generation's write-ahead log and rewrite its MANIFEST under running readers.
             ox.Store.read_only(str(base)).backup(str(self.tmp))
             if not (base / C.GRAPH_FILES).exists():  # made before the pool: its files move there once
-                graphs = [*Listing.of_generation(base).reports, C.ONTOLOGY_GRAPH, C.REFERENCE_GRAPH]
+                reports = Listing.of_generation(base).reports
+                graphs = [*reports, *map(inferred_graph, reports), C.ONTOLOGY_GRAPH, C.REFERENCE_GRAPH]
         self.store = ox.Store(str(self.tmp))
         self.files = start(self.tmp, base, graphs)  # its per-graph files: the base's list, to change
 

@@ -23,6 +23,17 @@ def defined() -> frozenset[str]:
                          if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(C.ONTOLOGY_NS))
 
 
+@lru_cache(maxsize=1)
+def renamed() -> dict[str, str]:
+    """{old local name: new local name} from the ontology's `dcterms:replaces` (terms renamed in a release)."""
+    import pyoxigraph as ox
+    replaces = "http://purl.org/dc/terms/replaces"
+    with open(C.ONTOLOGY_FILE, "rb") as f:
+        return {q.object.value[len(C.ONTOLOGY_NS):]: q.subject.value[len(C.ONTOLOGY_NS):]
+                for q in ox.parse(f, ox.RdfFormat.TURTLE)
+                if q.predicate.value == replaces and q.object.value.startswith(C.ONTOLOGY_NS)}
+
+
 def unknown(query: str, prefixes: dict[str, str] | None = None) -> list[str]:
     """Warnings, one per distinct unknown ontology term in *query* (none for a text that does not tokenize)."""
     ns = dict(prefixes if prefixes is not None else C.PREFIXES)
@@ -54,8 +65,10 @@ def unknown(query: str, prefixes: dict[str, str] | None = None) -> list[str]:
             if tok in seen:
                 continue
             seen.add(tok)
-            near = difflib.get_close_matches(local, names, n=1, cutoff=0.7)
+            near = [renamed()[local]] if local in renamed() else difflib.get_close_matches(local, names, n=1, cutoff=0.7)
             hint = f"; did you mean {(prefix + ':') if prefix is not None else C.ONTOLOGY_NS}{near[0]}?" if near else ""
+            if local in renamed():
+                hint += " (renamed in ontology 0.3.0)"
             out.append(f"{tok} is not a term of the ontology, so it matches nothing{hint}")
     except Refused:
         return []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .dumps import turtle_gz
+from .iris import inferred_graph
 from .pool import GraphFiles
 from .remote import RemoteStore
 
@@ -30,16 +31,25 @@ class LocalWriter:
         self.sizes: dict[str, int] = {}  # quads of each graph written (one N-Triples line each)
 
     def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
-                labels: bytes | None = None, texts: bytes | None = None) -> None:
+                labels: bytes | None = None, texts: bytes | None = None, inferred: bytes = b"",
+                inferred_turtle: bytes | None = None) -> None:
         """Replace *graph* by these triples (*turtle*: the same as gzipped Turtle, made here if not given;
         *entries*, *labels* and *texts*: what a report graph lists for the pages, the search and the full-text
-        index, kg/entries.py and kg/fulltext.py; none for the reference graphs)."""
-        self.dumps.write(graph, turtle or turtle_gz(ntriples))
+        index, kg/entries.py and kg/fulltext.py; none for the reference graphs), and its graph of entailments
+        (kg.iris.inferred_graph) by *inferred* (none: no such graph)."""
+        self._load(graph, ntriples, turtle)
         for files, data in ((self.entries, entries), (self.labels, labels), (self.texts, texts)):
             if data:
                 files.write(graph, data)
             else:
                 files.drop(graph)
+        if inferred:
+            self._load(inferred_graph(graph), inferred, inferred_turtle)
+        else:
+            self._remove(inferred_graph(graph))
+
+    def _load(self, graph: str, ntriples: bytes, turtle: bytes | None) -> None:
+        self.dumps.write(graph, turtle or turtle_gz(ntriples))
         node = ox.NamedNode(graph)
         if self.store.contains_named_graph(node):
             self.store.remove_graph(node)
@@ -52,9 +62,17 @@ class LocalWriter:
             self.flush()
 
     def drop(self, graph: str) -> None:
-        self.store.remove_graph(ox.NamedNode(graph))
-        for files in (self.dumps, self.entries, self.labels, self.texts):
+        self._remove(graph)
+        self._remove(inferred_graph(graph))
+        for files in (self.entries, self.labels, self.texts):
             files.drop(graph)
+
+    def _remove(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        if self.store.contains_named_graph(node):
+            self.store.remove_graph(node)
+        self.dumps.drop(graph)
+        self.sizes[graph] = 0  # gone: the listing forgets it
 
     def flush(self) -> None:
         """Load what is pending."""
@@ -80,8 +98,10 @@ class RemoteWriter:
         self.remote = remote
 
     def replace(self, graph: str, ntriples: bytes, turtle: bytes | None = None, entries: bytes | None = None,
-                labels: bytes | None = None, texts: bytes | None = None) -> None:
-        self.remote.replace_graph(graph, ntriples)
+                labels: bytes | None = None, texts: bytes | None = None, inferred: bytes = b"",
+                inferred_turtle: bytes | None = None) -> None:
+        self.remote.replace_graphs({graph: ntriples, inferred_graph(graph): inferred})
 
     def drop(self, graph: str) -> None:
         self.remote.drop_graph(graph)
+        self.remote.drop_graph(inferred_graph(graph))

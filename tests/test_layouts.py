@@ -217,7 +217,7 @@ def test_summary_sentences_link_to_the_turns_they_cite(tmp_path):
     root = tmp_path / "store"
     proc = subprocess.run(KG + ["build", str(path), "--store", str(root), "--no-infer"], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
-    found = rows(open_read_only(root), """SELECT ?o ?turn ?first WHERE { ?e cdo:summarySentence ?s . ?s cdo:order ?o ;
+    found = rows(open_read_only(root), """SELECT ?o ?turn ?first WHERE { ?e cdo:hasSummarySentence ?s . ?s cdo:order ?o ;
         cdo:citesTurn ?turn . ?turn cdo:firstLine ?first } ORDER BY ?o ?first""")
     turns = {t.first: n for n, t in enumerate(report.turns, start=1)}
     expect = sorted({(str(k), n) for k, s in enumerate(report.sentences, start=1) for lo, hi in s.cited

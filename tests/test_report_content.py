@@ -35,7 +35,7 @@ def test_every_argument_is_in_the_graph_on_its_speaker(mapped, name):
         nodes = [s for s in g.subjects(CDO.title, Literal(arg.title)) if (s, RDF.type, CDO.Argument) in g]
         assert nodes, arg.title
         node = next(n for n in nodes if int(g.value(n, CDO.sourceLine)) == arg.line)
-        part = g.value(node, CDO.participation)
+        part = g.value(node, CDO.inParticipation)
         assert block.name in {str(x) for x in g.objects(part, CDO.speakerLabel)}
         assert str(g.value(node, CDO.explanation)) == arg.explanation.text
         if arg.evidence:

@@ -17,7 +17,7 @@ from .labels import cached
 bp = Blueprint("export", __name__, url_prefix="/export")
 
 
-def _stream(store, fmt: str, graph: str | None, folder=None):
+def _stream(store, fmt: str, graph: str | None, folder=None, entailments: bool = True):
     """Yield the serialization in chunks as pyoxigraph writes it (a pipe, so memory stays flat)."""
     import os
     r, w = os.pipe()
@@ -26,7 +26,7 @@ def _stream(store, fmt: str, graph: str | None, folder=None):
     def write():
         try:  # the client may go away mid-download: the pipe breaks on a write or on the final flush
             with os.fdopen(w, "wb") as out:
-                dump(store, out, fmt, graph, folder, base)
+                dump(store, out, fmt, graph, folder, base, entailments)
         except BrokenPipeError:
             pass
 
@@ -69,9 +69,11 @@ def meeting(slug: str):
 
 
 def stream_graph(graph: str, fmt: str) -> Response:
-    """One named graph in format *fmt*, streamed (with the labels of what it names from the other graphs)."""
+    """One named graph alone in format *fmt*, streamed (with the labels of what it names from the other graphs):
+    what a graph's IRI dereferences to. A report's entailments are their own graph, `<graph>/inferred`."""
     f = FORMATS[fmt]
-    return Response(stream_with_context(_stream(db.store(), fmt, graph, db.current_generation())), mimetype=f.media_type)
+    return Response(stream_with_context(_stream(db.store(), fmt, graph, db.current_generation(), entailments=False)),
+                    mimetype=f.media_type)
 
 
 @bp.route("/ontology.ttl")

@@ -85,7 +85,7 @@ def meeting_view(iri: str) -> dict:
         }} GROUP BY ?part ?who ORDER BY DESC(xsd:integer(?seconds))""")
     arguments = _rows(f"""SELECT ?arg ?title ?point ?who (SAMPLE(?wl) AS ?maker) WHERE {{
         ?arg a cdo:Argument ; cdo:inEvent {e} ; cdo:title ?title ; cdo:order ?o .
-        OPTIONAL {{ ?arg cdo:discussionPoint/rdfs:label ?point }}
+        OPTIONAL {{ ?arg cdo:hasDiscussionPoint/rdfs:label ?point }}
         OPTIONAL {{ ?arg cdo:madeBy ?who . ?who skos:prefLabel|rdfs:label ?wl }}
         }} GROUP BY ?arg ?title ?point ?who ?o ORDER BY ?point ?o""")
     # Every list is paged: a report's worst shape (1.25 MiB of one-line arguments) has 10,000 of them.
@@ -122,7 +122,7 @@ def meeting_view(iri: str) -> dict:
 def summary_sentences(e: str) -> list[dict]:
     """The summary's sentences in order, each with the transcript turns it cites (speaker, lines, text)."""
     found = _rows(f"""SELECT ?s ?o ?text ?turn ?n ?first ?last ?who ?said WHERE {{
-        {e} cdo:summarySentence ?s . ?s cdo:order ?o ; cdo:text ?text .
+        {e} cdo:hasSummarySentence ?s . ?s cdo:order ?o ; cdo:text ?text .
         OPTIONAL {{ ?s cdo:citesTurn ?turn . ?turn cdo:order ?n ; cdo:firstLine ?first ; cdo:lastLine ?last ; cdo:text ?said .
                    OPTIONAL {{ ?turn cdo:speakerLabel ?who }} }} }}""")
     out: dict[str, dict] = {}

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 from kg import constants as C
 from kg.entries import LABELS
 from kg.export import prefixed_name
+from kg.iris import is_inferred_graph
 from kg.pool import gc_paused
 from kg.resolve import norm
 
@@ -94,7 +95,8 @@ def _kept_labels() -> set[tuple[str, str]] | None:
         return None
     out = {pair for found in per_graph for pair in found}
     st = db.store()
-    others = [g for g in st.named_graphs() if g.value not in listing.reports]
+    # Reference, ontology and dataset graphs; a report's entailments repeat labels its own graph lists.
+    others = [g for g in st.named_graphs() if g.value not in listing.reports and not is_inferred_graph(g.value)]
     if next(iter(st.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
         others.append(ox.DefaultGraph())
     for g in others:
