@@ -26,11 +26,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from kg import infer, vocab
-from kg import validate as V
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.prepared import default_resolver
+from kg import vocab
+from kg.check import infer
+from kg.check import validate as V
+from kg.check.prepared import default_resolver
+from kg.map.mapper import map_report
+from kg.read.parser import parse_file
 from kg.vocab import ntriples
 
 from .synth import corrupt, synthesize
@@ -69,7 +70,7 @@ class TurboShapes:
         return V.results_problems(results) + V.checks_on_store(g, nt)  # the SPARQL checks are not SHACL's
 
     def drop_in(self, g: Graph, nt: bytes) -> list:
-        """Its pySHACL-compatible call on an rdflib Graph of report + context, as kg.validate gives pySHACL."""
+        """Its pySHACL-compatible call on an rdflib Graph of report + context, as kg.check.validate gives pySHACL."""
         import pyshacl_turbo
         data = Graph()
         data += V.context_graph()
@@ -84,7 +85,7 @@ def chains_with_inverse_steps(onto: Graph) -> set:
 
 
 class TurboRules:
-    """owlrl-turbo's native OWL RL over ontology + the report's reasoning input (as kg.infer gives owlrl)."""
+    """owlrl-turbo's native OWL RL over ontology + the report's reasoning input (as kg.check.infer gives owlrl)."""
 
     def __init__(self, leave_out: set = frozenset()):
         import rdflib_turbo
@@ -151,7 +152,7 @@ def main() -> None:
     # Validation: every fixture and corruption and every report, each engine's verdict against pySHACL's.
     turbo = TurboShapes()
     engines = {"pySHACL (reference)": lambda g, nt: V.validate_graph(g, validator="pyshacl").problems,
-               "compiled (kg.shacl + checks)": lambda g, nt: V.validate_graph(g, triples=set(g), ntriples=nt).problems,
+               "compiled (kg.check.shacl + checks)": lambda g, nt: V.validate_graph(g, triples=set(g), ntriples=nt).problems,
                "pyshacl-turbo 0.6.5 + checks, native dataset": turbo.problems,
                "pyshacl-turbo 0.6.5 + checks, rdflib Graph (pySHACL's call)": turbo.drop_in}
     same, secs = Counter(), {name: [] for name in engines}
@@ -177,15 +178,15 @@ def main() -> None:
         refusal = f"{type(exc).__name__}: {exc}"
     partial = TurboRules(leave_out=full)
     left_out = {URIRef(p) for p in full}
-    same, secs = Counter(), {"owlrl (reference)": [], "compiled (kg.rules)": [], "owlrl-turbo 0.1.0a3": []}
+    same, secs = Counter(), {"owlrl (reference)": [], "compiled (kg.check.rules)": [], "owlrl-turbo 0.1.0a3": []}
     for i, (_, g) in enumerate(reports):
         asserted = set(g)
         took, ref = timed(lambda: infer.entailments(g, "owlrl", asserted), 1)
         if i < args.owlrl_max:
             secs["owlrl (reference)"].append(took)
         took, fast = timed(lambda: infer.entailments(g, "compiled", asserted), args.runs)
-        secs["compiled (kg.rules)"].append(took)
-        same["compiled (kg.rules)"] += fast == ref
+        secs["compiled (kg.check.rules)"].append(took)
+        same["compiled (kg.check.rules)"] += fast == ref
         took, native = timed(lambda: partial.entailments(asserted), args.runs)
         secs["owlrl-turbo 0.1.0a3"].append(took)
         same["owlrl-turbo 0.1.0a3"] += native == {t for t in ref if t[1] not in left_out}

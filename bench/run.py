@@ -31,7 +31,7 @@ import pyoxigraph as ox
 
 from kg import constants as C
 from kg.export import export
-from kg.store import current_path
+from kg.store.generations import current_path
 
 from .synth import synthesize
 
@@ -222,7 +222,7 @@ class _Sink(io.RawIOBase):
 
 def timed_export(st: ox.Store, seconds: float, folder: Path | None = None) -> tuple[float, int, int]:
     """Export the store as Turtle; return (seconds, triples written, bytes). From the generation *folder*'s
-    Turtle files when it has them (kg/dumps.py: the whole store, as `kg export` does), else by the engine;
+    Turtle files when it has them (kg/store/dumps.py: the whole store, as `kg export` does), else by the engine;
     with *seconds*, the engine stops after that long and the rate so far is reported (a 10,000-report
     export takes longer than it tells)."""
     out = _Sink()

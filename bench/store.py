@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.store import current_path
+from kg.store.generations import current_path
 
 from .run import LOOKUP, PREFIXES, first_visits_by_kind, kinds_table, page_kinds, pct, time_queries, timed_export
 

@@ -18,8 +18,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
 from kg import vocab
-from kg.parser import parse_file
-from kg.prepared import default_resolver
+from kg.check.prepared import default_resolver
+from kg.read.parser import parse_file
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _DATE = re.compile(r"^\d{1,2} [A-Za-z]{3} \d{4} (\d{1,2}:\d{2}h - \d{1,2}:\d{2}h)$", re.M)

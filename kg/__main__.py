@@ -1,5 +1,5 @@
 """Run the kg command line: python -m kg."""
 
-from .cli import entry
+from kg.cli import entry
 
 entry()

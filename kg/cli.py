@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from . import constants as C
+from kg import constants as C
 
 STORE_OPTION = click.option("--store", "store", type=click.Path(path_type=Path), default=C.DEFAULT_STORE,
                             show_default=True, envvar="KG_STORE", help="Store folder.")
@@ -25,7 +25,7 @@ def _fail(message: str, code: int = C.EXIT_USAGE):
 
 
 def _open(store: Path):
-    from .store import StoreMissing, open_read_only
+    from kg.store.generations import StoreMissing, open_read_only
     try:
         return open_read_only(store)
     except StoreMissing as exc:
@@ -85,8 +85,9 @@ def main():
 def build(paths, store, prune, keep_going, jobs, no_infer, reasoner, validator, endpoint, update_endpoint, accept_partial,
           allow_duplicate_meetings):
     """Convert report files or folders into the store; all or nothing unless --keep-going."""
-    from .build import BuildInputError, build as run
-    from .store import StoreBusy, StoreUnwritable
+    from kg.store.build import BuildInputError
+    from kg.store.build import build as run
+    from kg.store.generations import StoreBusy, StoreUnwritable
     bar = {}
 
     def announce(n):
@@ -98,7 +99,7 @@ def build(paths, store, prune, keep_going, jobs, no_infer, reasoner, validator, 
         if "b" in bar:
             bar["b"].update(1)
 
-    from .remote import RemoteError, RemoteStore
+    from kg.store.remote import RemoteError, RemoteStore
     remote = RemoteStore(endpoint, update_endpoint) if endpoint else None
     try:
         result = run(paths, store, prune=prune, keep_going=keep_going, jobs=jobs, infer=not no_infer,
@@ -137,7 +138,7 @@ def build(paths, store, prune, keep_going, jobs, no_infer, reasoner, validator, 
 @STORE_OPTION
 def remove(names, store):
     """Drop reports (by file name or graph IRI) from the store."""
-    from .build import remove as run
+    from kg.store.build import remove as run
     gone = run(names, store)
     if not gone:
         _fail("no report in the store has those names")
@@ -154,8 +155,8 @@ def remove(names, store):
               help="Run the query even where its process cannot be cut off from the network (the gate alone).")
 def query(sparql, store, fmt, timeout, allow_network):
     """Run a SPARQL query (text, @file or - for stdin) over all graphs of the store."""
-    from .query import NoIsolation, QueryRefused, QueryTimeout, run
-    from .store import current_path
+    from kg.query.run import NoIsolation, QueryRefused, QueryTimeout, run
+    from kg.store.generations import current_path
     if sparql == "-":
         sparql = sys.stdin.read()
     elif sparql.startswith("@"):
@@ -178,7 +179,7 @@ def query(sparql, store, fmt, timeout, allow_network):
     sys.stdout.buffer.flush()
     if note:
         click.echo(note, err=True)
-    from .unknown_terms import unknown
+    from kg.query.unknown_terms import unknown
     for warning in unknown(sparql):
         click.echo(f"kg: warning: {warning}", err=True)
 
@@ -191,7 +192,7 @@ def query(sparql, store, fmt, timeout, allow_network):
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="File to write (default: stdout).")
 def export(store, fmt, graph, output):
     """Write the graph (or one meeting's named graph) as Turtle, TriG, N-Quads, N-Triples or JSON-LD."""
-    from .export import export as run
+    from kg.export import export as run
     st = _open(store)
     graph_iri = None
     if graph:
@@ -200,7 +201,7 @@ def export(store, fmt, graph, output):
         import pyoxigraph as ox
         if not st.contains_named_graph(ox.NamedNode(graph_iri)):
             _fail(f"no meeting graph {graph_iri} in the store")
-    from .store import current_path
+    from kg.store.generations import current_path
     folder = current_path(Path(store))
     if output:
         with open(output, "wb") as out:
@@ -231,7 +232,8 @@ def stats(store):
 def validate(files, store):
     """Validate Turtle FILES (or, with none, every report graph in the store) against the shapes."""
     from rdflib import Graph
-    from .validate import validate_graph
+
+    from kg.check.validate import validate_graph
     graphs = []
     if files:
         for f in files:
@@ -243,7 +245,8 @@ def validate(files, store):
             graphs.append((str(f), g))
     else:
         import pyoxigraph as ox
-        from .store import report_index
+
+        from kg.store.generations import report_index
         st = _open(store)
         for gname in sorted(report_index(st)):
             data = st.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(gname))
@@ -287,9 +290,9 @@ def serve(store, host, port, threads, workers, query_timeout, connection_limit, 
     """
     import socket
 
+    from kg.store.generations import current_path
     from web import create_app, db
     from web.server import serve as run
-    from .store import current_path
     if current_path(store) is None and not endpoint:
         _fail(f"no store at {store}: run `kg build` first (or pass --store)")
     probe = socket.socket()

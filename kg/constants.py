@@ -22,18 +22,18 @@ SAMPLES_DIR = ROOT / "samples"
 
 # Where `kg build` keeps its store unless --store or KG_STORE says otherwise.
 DEFAULT_STORE = Path(os.environ.get("KG_STORE", "kg-store"))
-# Files kept per graph (kg/pool.py), in the store folder's pool shared by its generations (GRAPH_POOL/<kind>/),
+# Files kept per graph (kg/store/pool.py), in the store folder's pool shared by its generations (GRAPH_POOL/<kind>/),
 # each generation naming its own in GRAPH_FILES: the graphs as gzipped Turtle; what each report graph lists
-# for the pages, and its labels for the search (kg/entries.py). The format's version is in the kind's name:
+# for the pages, and its labels for the search (kg/store/entries.py). The format's version is in the kind's name:
 # a new format is a new kind, which the next build writes for every graph (other versions are not carried on).
 GRAPH_DUMPS = "turtle"
 GRAPH_ENTRIES = "entries-v3"
 GRAPH_LABELS = "labels-v2"
-GRAPH_TEXTS = "texts-v1"              # each report graph's texts for the full-text index (kg/fulltext.py)
+GRAPH_TEXTS = "texts-v1"              # each report graph's texts for the full-text index (kg/store/fulltext.py)
 GRAPH_POOL = "files"                  # in the store folder
 GRAPH_FILES = "files.json"            # in each generation folder: {kind: {graph IRI: file name in the pool}}
-FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/hashes.py)
-REPORTS_LIST = "reports.json"         # in each generation folder: its reports' hashes, file names, meetings (kg/store.py)
+FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/store/hashes.py)
+REPORTS_LIST = "reports.json"         # in each generation folder: its reports' hashes, file names, meetings (kg/store/generations.py)
 
 # Derived data worth keeping between runs (the reference data's OWL RL closure), keyed by content hash.
 CACHE_DIR = Path(os.environ.get("KG_CACHE", Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "cyberdiplo-kg"))

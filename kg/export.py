@@ -9,8 +9,8 @@ from typing import IO, Iterator
 
 import pyoxigraph as ox
 
-from . import constants as C
-from .iris import inferred_graph
+from kg import constants as C
+from kg.iris import inferred_graph
 
 
 @dataclass(frozen=True)
@@ -65,11 +65,11 @@ def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | No
     states, groups and ontology terms); the whole store with its VoID and DCAT description (`void`: licence,
     sources, counts, build time; *base*, the server's root, names the endpoint and the dump), in the graph
     `id/graph/void` where the format has graphs.
-    *folder*: the store's generation folder, whose gzipped Turtle files (kg/dumps.py) make Turtle a copy."""
+    *folder*: the store's generation folder, whose gzipped Turtle files (kg/store/dumps.py) make Turtle a copy."""
     f = FORMATS[fmt]
     extra = context_labels(store, graph, entailments) if graph else void(store, folder, base)
     if fmt == "turtle" and folder is not None:
-        from .dumps import export_turtle
+        from kg.store.dumps import export_turtle
         export_turtle(store, folder, out, _graphs(graph, entailments) if graph else None)
         out.write(b"\n# " + (b"The labels of what this graph names, from the reference data, the ontology and other reports"
                              if graph else b"The dataset's VoID and DCAT description") + b"\n")
@@ -105,7 +105,7 @@ def void(store: ox.Store, folder: Path | None, base: str | None = None) -> list[
     SHA-256; with *base* (the server's root) its SPARQL endpoint and dump."""
     from datetime import datetime, timezone
 
-    from .store import Listing, graph_sizes, report_index
+    from kg.store.generations import Listing, graph_sizes, report_index
     V, D, DCT, XSD = ("http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/",
                       "http://www.w3.org/2001/XMLSchema#")
     PROV = "http://www.w3.org/ns/prov#"

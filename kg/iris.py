@@ -9,7 +9,7 @@ import unicodedata
 import pyoxigraph
 from rdflib import URIRef
 
-from .constants import DATA_NS
+from kg.constants import DATA_NS
 
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 60

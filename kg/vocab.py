@@ -8,7 +8,7 @@ from pathlib import Path
 from rdflib import Graph, Namespace, URIRef
 from rdflib import namespace as _ns
 
-from . import constants as C
+from kg import constants as C
 
 
 class Terms:

@@ -88,7 +88,7 @@ def reports_dir() -> Path:
 @pytest.fixture(scope="session")
 def sample_only_store(tmp_path_factory) -> Path:
     """A store built from the sample report alone, for tests that only read it (no ../shared needed)."""
-    from kg.build import build
+    from kg.store.build import build
     root = tmp_path_factory.mktemp("sample-store") / "store"
     assert build([SAMPLE], root).published
     return root
@@ -97,7 +97,7 @@ def sample_only_store(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_store(tmp_path_factory, reports_dir):
     """A store built from the real reports and the sample; returns (store folder, build result)."""
-    from kg.build import build
+    from kg.store.build import build
     root = tmp_path_factory.mktemp("store")
     result = build([reports_dir, SAMPLE], root)
     assert result.published and not result.rejected, [r.error for r in result.rejected]
@@ -106,7 +106,7 @@ def built_store(tmp_path_factory, reports_dir):
 
 @pytest.fixture(scope="session")
 def store(built_store):
-    from kg.store import open_read_only
+    from kg.store.generations import open_read_only
     return open_read_only(built_store[0])
 
 
@@ -121,6 +121,7 @@ def rows(store, query: str) -> list[dict]:
 def named(store, query: str) -> list[dict]:
     """Run *query* and return rows as the query page shows them: an IRI by its label (skos:prefLabel, else rdfs:label)."""
     import pyoxigraph as ox
+
     from kg import constants as C
     res = store.query(query, use_default_graph_as_union=True, prefixes=C.PREFIXES)
     names = [v.value for v in res.variables]
@@ -141,9 +142,9 @@ def named(store, query: str) -> list[dict]:
 def mapped():
     """The rdflib graphs of the two real reports, as the mapper makes them (no inference)."""
     real_reports()
-    from kg.mapper import map_report
-    from kg.parser import parse_file
-    from kg.prepared import default_resolver
+    from kg.check.prepared import default_resolver
+    from kg.map.mapper import map_report
+    from kg.read.parser import parse_file
     out = {}
     for path in (MEETING, WEBINAR):
         out[path.name] = (parse_file(path), map_report(parse_file(path), default_resolver(), path.read_bytes()))

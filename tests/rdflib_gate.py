@@ -9,7 +9,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 
-from kg.gate import Refused, decode_escapes  # the same refusal and escape reading as the new gate
+from kg.query.gate import Refused, decode_escapes  # the same refusal and escape reading as the new gate
 
 _MAX_DEPTH = 200
 

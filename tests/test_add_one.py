@@ -1,4 +1,4 @@
-"""Adding reports to a built store: hashes remembered between builds (kg/hashes.py), the generation closed before it is published."""
+"""Adding reports to a built store: hashes remembered between builds (kg/store/hashes.py), the generation closed before it is published."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import time
 import pytest
 
 from kg import constants as C
-from kg import hashes
-from kg.build import build
-from kg.store import open_read_only
+from kg.store import hashes
+from kg.store.build import build
+from kg.store.generations import open_read_only
 
 from .conftest import SAMPLE
 
@@ -97,7 +97,7 @@ def test_publish_closes_the_generation_before_moving_it(tmp_path, monkeypatch):
     it, and a store closed after its folder was renamed cost a second and wrote into a folder that had moved."""
     import sys
 
-    from kg import store as S
+    from kg.store import generations as S
     held = []
     real = S.NewGeneration.publish
 
@@ -116,7 +116,7 @@ def _listings(root):
     """The current generation's listing as written by the build, and as its store says."""
     import pyoxigraph as ox
 
-    from kg.store import Listing, current_path, graph_sizes
+    from kg.store.generations import Listing, current_path, graph_sizes
     gen = current_path(root)
     assert (gen / C.REPORTS_LIST).is_file()
     written, st = Listing.of_generation(gen), ox.Store.read_only(str(gen))
@@ -130,8 +130,8 @@ def _tallies(root):
     """The current generation's alignment tallies as kept by the build, and as its store counts them."""
     import pyoxigraph as ox
 
-    from kg import tallies
-    from kg.store import current_path
+    from kg.store import tallies
+    from kg.store.generations import current_path
     gen = current_path(root)
     kept = tallies.read(gen)
     assert kept is not None, "the build kept no tallies"
@@ -141,7 +141,7 @@ def _tallies(root):
 def test_what_a_build_keeps_beside_the_store_says_what_the_store_says(tmp_path):
     """The listing (reports.json), the alignment tallies (alignment.json), the pages' entries (entries/) and
     the search's labels (labels/) through every kind of change."""
-    from kg.build import remove
+    from kg.store.build import remove
 
     from .test_entries import kept_labels, kept_lists, store_labels, store_lists
     src, root = _corpus(tmp_path), tmp_path / "store"
@@ -179,7 +179,7 @@ def test_what_a_build_keeps_beside_the_store_says_what_the_store_says(tmp_path):
 
 
 def test_adding_a_report_reads_the_listing_not_the_store(tmp_path, monkeypatch):
-    from kg.store import Listing, current_path
+    from kg.store.generations import Listing, current_path
     asked = []
     real = Listing.of_store.__func__
     monkeypatch.setattr(Listing, "of_store", classmethod(lambda cls, st: asked.append(1) or real(cls, st)))
@@ -208,7 +208,7 @@ def test_adding_a_report_reads_the_listing_not_the_store(tmp_path, monkeypatch):
 
 def test_report_files_are_found_as_rglob_finds_them(tmp_path):
     """find_reports walks folders with scandir; the files and their order must be rglob's."""
-    from kg.build import find_reports
+    from kg.store.build import find_reports
     top = tmp_path / "top"
     for rel in ("b.txt", "a b/c.txt", "a/d.txt", "a/z/e.txt", "A.txt", ".hidden.txt", "README.txt", "readme.TXT",
                 "notes.md", "x.TXT", "a-b.txt"):
@@ -232,7 +232,7 @@ def test_report_files_are_found_as_rglob_finds_them(tmp_path):
 def test_a_renamed_report_built_with_prune_replaces_its_old_name(tmp_path, new_name):
     import pyoxigraph as ox
 
-    from kg.store import open_read_only, report_index
+    from kg.store.generations import open_read_only, report_index
     src, root = _corpus(tmp_path), tmp_path / "store"
     build([src], root)
     old = min(src.iterdir())
@@ -247,6 +247,6 @@ def test_a_renamed_report_built_with_prune_replaces_its_old_name(tmp_path, new_n
     graphs = {r.graph_iri for r in result.built}
     st = open_read_only(root)
     assert all(st.contains_named_graph(ox.NamedNode(g)) for g in graphs) and not graphs & set(result.removed)
-    from kg.pool import Dumps
-    from kg.store import current_path
+    from kg.store.generations import current_path
+    from kg.store.pool import Dumps
     assert all(Dumps(current_path(root)).path(g) is not None for g in graphs)

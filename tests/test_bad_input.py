@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 from rdflib import URIRef
 from rdflib.compare import to_isomorphic
 
+from kg.check.prepared import default_resolver
 from kg.iris import is_safe_iri, mint, safe_slug, slug
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.reader import ReportError, clean_text
-from kg.prepared import default_resolver
+from kg.map.mapper import map_report
+from kg.read.parser import parse_file
+from kg.read.reader import ReportError, clean_text
 from kg.vocab import CDO
 
 from .conftest import SAMPLE
@@ -52,8 +52,8 @@ def test_bad_input_is_a_clear_error(data, line, section, words):
 
 
 def test_oversized_file_is_refused_before_reading(tmp_path, monkeypatch):
-    import kg.reader
-    monkeypatch.setattr(kg.reader, "MAX_REPORT_BYTES", 1000)
+    import kg.read.reader
+    monkeypatch.setattr(kg.read.reader, "MAX_REPORT_BYTES", 1000)
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * 2000)
     with pytest.raises(ReportError, match="cap"):

@@ -7,7 +7,7 @@ import gzip
 
 import pytest
 
-from kg.build import build
+from kg.store.build import build
 from web import create_app, db
 
 from .conftest import SAMPLE

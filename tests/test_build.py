@@ -16,10 +16,10 @@ import pytest
 from rdflib import Graph
 
 from kg import constants as C
-from kg.build import build
+from kg.check.validate import validate_graph
 from kg.export import export
-from kg.store import StoreBusy, build_lock, current_path, open_read_only, report_index
-from kg.validate import validate_graph
+from kg.store.build import build
+from kg.store.generations import StoreBusy, build_lock, current_path, open_read_only, report_index
 
 from .conftest import FIXTURES, MEETING, SAMPLE, rows
 

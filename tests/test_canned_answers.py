@@ -10,7 +10,8 @@ import pytest
 
 from kg import constants as C
 
-from .conftest import REPORTS, named as rows
+from .conftest import REPORTS
+from .conftest import named as rows
 
 REAL = {"2025-07-10-oewg-11th-session-meeting-6.txt": "2025-07-10", "2025-07-23-webinar-un-cyber-dialogue.txt": "2025-07-23"}
 

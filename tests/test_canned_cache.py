@@ -115,7 +115,7 @@ def test_a_failure_is_not_remembered(app, runs, monkeypatch):
 
 
 def test_a_new_generation_computes_its_own_answers(tmp_path, runs):
-    from kg.build import build
+    from kg.store.build import build
 
     from .conftest import SAMPLE
     src = tmp_path / "in"

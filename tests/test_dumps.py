@@ -1,4 +1,4 @@
-"""Each graph kept as gzipped Turtle beside the store (kg/dumps.py): the export it makes equals the engine's."""
+"""Each graph kept as gzipped Turtle beside the store (kg/store/dumps.py): the export it makes equals the engine's."""
 
 from __future__ import annotations
 
@@ -11,15 +11,14 @@ import pyoxigraph as ox
 import pytest
 
 from kg import constants as C
-from kg.build import build, remove
-from kg.dumps import _without_prefixes
-from kg.entries import missing
 from kg.export import SERIAL_PREFIXES, export
-from kg.pool import Dumps, file_name, per_graph
-from kg.store import Listing, current_path, open_read_only
+from kg.store.build import build, remove
+from kg.store.dumps import _without_prefixes
+from kg.store.entries import missing
+from kg.store.generations import Listing, current_path, open_read_only
+from kg.store.pool import Dumps, file_name, per_graph
 
 from .conftest import SAMPLE
-
 
 DATASET_MODIFIED = (C.DATA_NS + "dataset", "http://purl.org/dc/terms/modified")
 
@@ -217,7 +216,7 @@ def test_the_same_triples_in_any_order_at_any_time_give_the_same_file(monkeypatc
     import gzip
     import time
 
-    from kg.dumps import turtle_gz
+    from kg.store.dumps import turtle_gz
     lines = [f"<https://w3id.org/cyberdiplo/id/x/{i}> <https://w3id.org/cyberdiplo/ontology#order> \"{i}\" .\n".encode()
              for i in range(50)]
     first = turtle_gz(b"".join(lines))
@@ -227,11 +226,11 @@ def test_the_same_triples_in_any_order_at_any_time_give_the_same_file(monkeypatc
 
 
 def test_the_collector_is_held_while_files_are_read_and_comes_back_after():
-    """kg.pool.gc_paused: held while any reader is inside (readers overlap: the lists' thread and a search),
+    """kg.store.pool.gc_paused: held while any reader is inside (readers overlap: the lists' thread and a search),
     back when the last one leaves, even through an error."""
     import gc
 
-    from kg.pool import gc_paused
+    from kg.store.pool import gc_paused
     assert gc.isenabled()
     with gc_paused():
         assert not gc.isenabled()

@@ -1,4 +1,4 @@
-"""The lists a build keeps per report graph for the pages (kg/entries.py, web/entries.py) against the store."""
+"""The lists a build keeps per report graph for the pages (kg/store/entries.py, web/entries.py) against the store."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from kg import constants as C
-from kg import entries as kept_entries
-from kg.pool import Entries, Labels
-from kg.store import current_path
+from kg.store import entries as kept_entries
+from kg.store.generations import current_path
+from kg.store.pool import Entries, Labels
 
 from .conftest import rows
 
@@ -120,7 +120,7 @@ def test_one_reports_entries_say_what_its_triples_say():
 
 
 def test_entries_are_kept_with_each_report_graph_and_only_those(built_store):
-    from kg.store import Listing
+    from kg.store.generations import Listing
     gen = current_path(built_store[0])
     listed = Listing.of_generation(gen).reports
     files = Entries(gen)
@@ -235,8 +235,8 @@ def test_a_graph_without_its_labels_has_the_search_ask_the_store(built_store, tm
 def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monkeypatch, source):
     """Every person's events, page by page, are the plain query's, newest first, each role listed (the sample
     as three meetings, two events a page), chosen from the kept lists or asked of the store."""
-    from kg.build import build
-    from kg.store import open_read_only
+    from kg.store.build import build
+    from kg.store.generations import open_read_only
     from web import create_app, entries, pictures
     if source == "store":
         monkeypatch.setattr(entries, "lists", lambda: None)
@@ -276,9 +276,9 @@ def test_a_persons_events_are_paged_newest_first_with_every_role(tmp_path, monke
 def test_a_build_writes_the_lists_an_older_version_did_not(tmp_path, layout):
     """A store built before the lists existed gets them from its next build, once, even with nothing to convert
     (whether its files are in the pool or, older still, in the generation's own folders)."""
-    from kg.build import build
-    from kg.pool import Dumps
-    from kg.store import Listing, open_read_only
+    from kg.store.build import build
+    from kg.store.generations import Listing, open_read_only
+    from kg.store.pool import Dumps
 
     from .test_add_one import _corpus
     from .test_dumps import as_before_the_pool
@@ -305,8 +305,8 @@ def test_an_upgrade_writes_only_the_kind_a_graph_lacks(tmp_path, monkeypatch):
     """A store whose entries are of an older format keeps its labels files as they are, without making them again."""
     import os
 
-    from kg.build import build
-    from kg.store import Listing, open_read_only
+    from kg.store.build import build
+    from kg.store.generations import Listing, open_read_only
 
     from .test_add_one import _corpus
     src, root = _corpus(tmp_path), tmp_path / "store"
@@ -331,7 +331,7 @@ def test_an_upgrade_writes_only_the_kind_a_graph_lacks(tmp_path, monkeypatch):
 
 def test_the_label_index_ranks_as_a_plain_scan_does(built_store, store):
     """rank_labels (labels found by str.find in two long strings) against a plain scan of every (IRI, label)."""
-    from kg.resolve import norm
+    from kg.map.resolve import norm
     from web import create_app, search
 
     def plain(text, pairs):

@@ -4,7 +4,6 @@ dereference by Accept."""
 
 from __future__ import annotations
 
-
 import pytest
 from click.testing import CliRunner
 from rdflib import Dataset, Graph, URIRef

@@ -11,9 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg import constants as C
-from kg import fulltext
-from kg.build import build
 from kg.cli import main
+from kg.store import fulltext
+from kg.store.build import build
 from web import create_app, db
 
 from .conftest import SAMPLE

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 import pytest
 
 from kg import constants as C
-from kg import gate
+from kg.query import gate
 
 from . import rdflib_gate
 from .test_web_security import Listener

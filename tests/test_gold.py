@@ -78,7 +78,7 @@ def test_stance_and_targets_meet_the_bar(store):
 if __name__ == "__main__":  # python -m tests.test_gold [store]: print the figures and the misses
     import sys
 
-    from kg.store import open_read_only
+    from kg.store.generations import open_read_only
     result = score(open_read_only(Path(sys.argv[1] if len(sys.argv) > 1 else C.DEFAULT_STORE)))
     for k, v in result.items():
         if k != "misses":

@@ -21,10 +21,10 @@ import pytest
 from click.testing import CliRunner
 
 from kg import constants as C
-from kg import gate
-from kg.build import build
 from kg.cli import main
-from kg.store import NewGeneration
+from kg.query import gate
+from kg.store.build import build
+from kg.store.generations import NewGeneration
 from web import create_app, db
 
 from .conftest import SAMPLE, free_port, wait_for_port
@@ -102,7 +102,7 @@ def test_gate_refuses_every_bypass_through_kg_query_with_no_connection(store_roo
 
 
 def test_gate_refuses_every_bypass_through_a_remote_oxigraph_with_no_connection(oracle, tmp_path):
-    from kg.remote import RemoteStore
+    from kg.store.remote import RemoteStore
     binary = Path(sys.executable).parent / "oxigraph"
     if not binary.exists():
         pytest.skip("the oxigraph server (PyPI package oxigraph) is not installed")
@@ -165,7 +165,8 @@ def test_gate_refuses_a_text_the_grammar_cannot_tokenize_as_written():
 def test_kg_query_child_refuses_to_run_without_network_isolation_unless_allowed(store_root, monkeypatch):
     import multiprocessing as mp
 
-    from kg import procs, query
+    from kg import procs
+    from kg.query import run as query
     monkeypatch.setattr(procs, "isolate_network", lambda: False)
     monkeypatch.setattr(procs, "die_with_parent", lambda parent=None: None)
     for allow, want in ((False, "isolation"), (True, "ok")):
@@ -178,13 +179,13 @@ def test_kg_query_child_runs_in_a_network_namespace(store_root, oracle, tmp_path
     """With the gate switched off in the child, SERVICE still reaches nothing: the child has no network."""
     script = tmp_path / "ungated.py"
     script.write_text(
-        "from kg import gate\n"
+        "from kg.query import gate\n"
         "gate.check = lambda *args: None  # at the top: the spawned child runs this too\n"
         "gate.confirm = lambda *args: None\n"
         "if __name__ == '__main__':\n"
         "    import sys\n"
         "    from kg.procs import isolate_network\n"
-        "    from kg.query import run\n"
+        "    from kg.query.run import run\n"
         "    try:\n"
         f"        run(sys.argv[1], 'SELECT * WHERE {{ SERVICE <http://127.0.0.1:{oracle.port}/> {{ ?a ?b ?c }} }}', 'table', 30)\n"
         "        print('ran')\n"
@@ -347,7 +348,7 @@ def test_memory_a_4_mib_worst_shape_report_is_refused_naming_its_size(tmp_path):
 
 
 def test_memory_reports_convert_side_by_side_only_within_the_budget(tmp_path):
-    from kg import build as B
+    from kg.store import build as B
     real, at_cap = B.memory_estimate_of(150_000), B.memory_estimate_of(C.MAX_REPORT_BYTES)
     path = tmp_path / "a.txt"
     path.write_bytes(b"x" * 150_000)

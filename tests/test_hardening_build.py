@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from kg.build import build
 from kg.iris import safe_slug
-from kg.mapper import meeting_slug
-from kg.parser import parse_file
-from kg.resolve import person_iri
-from kg.store import current_path
+from kg.map.mapper import meeting_slug
+from kg.map.resolve import person_iri
+from kg.read.parser import parse_file
+from kg.store.build import build
+from kg.store.generations import current_path
 
 from .conftest import SAMPLE, rows
 from .test_hardening import alive, children
@@ -110,7 +110,7 @@ def test_10_the_same_bytes_under_another_name_are_skipped_with_a_message(tmp_pat
     proc = subprocess.run(KG + ["build", str(src), "--store", str(root)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert "same bytes" in proc.stderr and "copy-of-the-sample" in proc.stderr
-    from kg.store import open_read_only
+    from kg.store.generations import open_read_only
     events = rows(open_read_only(root), "SELECT DISTINCT ?e WHERE { ?e a cdo:Meeting }")
     assert len(events) == 1
 
@@ -147,7 +147,7 @@ def test_11_a_report_naming_two_non_latin_speakers_builds_with_both(tmp_path):
     root = tmp_path / "store"
     result = build([src], root)
     assert result.published, [r.error for r in result.rejected]
-    from kg.store import open_read_only
+    from kg.store.generations import open_read_only
     names = {r["l"] for r in rows(open_read_only(root), "SELECT ?l WHERE { ?p a cdo:Person ; rdfs:label ?l }")}
     assert {"Anna Иванова", "Anna Петрова"} <= names
     assert meeting_slug(parse_file(src)) != meeting_slug(parse_file(SAMPLE))

@@ -9,12 +9,12 @@ import pytest
 from click.testing import CliRunner
 from rdflib.compare import to_isomorphic
 
+from kg.check.prepared import default_resolver
 from kg.cli import main
-from kg.headings import meant, one_edit
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.reader import ReportError
-from kg.prepared import default_resolver
+from kg.map.mapper import map_report
+from kg.read.headings import meant, one_edit
+from kg.read.parser import parse_file
+from kg.read.reader import ReportError
 from kg.vocab import CDO
 
 from .conftest import SAMPLE

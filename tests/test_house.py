@@ -1,6 +1,6 @@
 """The house a newcomer reads (issue #25): every module of kg/ and web/ imports, no two modules import each other
-round a circle (imports inside functions count: they hide a circle, they do not break it), and none is over 400
-lines."""
+round a circle (imports inside functions count: they hide a circle, they do not break it), none is over 400
+lines, and kg/'s folders are the pipeline: a stage imports only the stages before it."""
 
 from __future__ import annotations
 
@@ -103,3 +103,32 @@ def test_no_module_is_over_400_lines():
     long = {name: n for name, path in modules().items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+# kg/'s stage packages in pipeline order (docs/architecture.md); the query gate stands apart, used by the command
+# line and the web app. The shared modules (constants, vocab, iris, procs) import no stage.
+STAGES = {"read": 1, "map": 2, "check": 3, "store": 4, "query": None}
+SHARED = {"kg.constants", "kg.vocab", "kg.iris", "kg.procs"}
+
+
+def stage_of(name: str) -> str | None:
+    parts = name.split(".")
+    return parts[1] if len(parts) > 2 and parts[0] == "kg" and parts[1] in STAGES else None
+
+
+def test_each_stage_imports_only_the_stages_before_it():
+    known = modules()
+    wrong = []
+    for name, path in known.items():
+        if not name.startswith("kg."):
+            continue
+        here = stage_of(name)
+        for target in imports(name, path, known):
+            there = stage_of(target)
+            if there is None or there == here:
+                continue
+            if name in SHARED or here == "query" or there == "query" and here is not None or \
+                    (here is not None and STAGES[here] is not None and STAGES[there] is not None and STAGES[there] > STAGES[here]):
+                wrong.append((name, target))
+    assert wrong == []
+    assert {stage_of(n) for n in known} >= set(STAGES)  # every stage has its folder

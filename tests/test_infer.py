@@ -7,7 +7,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF
 
 from kg import constants as C
-from kg import infer, vocab
+from kg import vocab
+from kg.check import infer
 
 from .conftest import MEETING, WEBINAR
 

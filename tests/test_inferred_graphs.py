@@ -24,7 +24,7 @@ def ask(store, text: str) -> bool:
 
 
 def test_entailments_are_apart_from_what_the_report_says(sample_only_store):
-    from kg.store import open_read_only
+    from kg.store.generations import open_read_only
     st = open_read_only(sample_only_store)
     # A meeting is a prov:Activity by the ontology (cdo:Meeting ⊑ cdo:Event ⊑ prov:Activity): entailed, not said.
     assert ask(st, f"ASK {{ GRAPH <{GRAPH}> {{ <{MEETING}> a cdo:Meeting }} }}")
@@ -64,7 +64,7 @@ def ox_term(iri: str):
 
 def test_the_dumps_description_lists_each_graph_of_entailments(sample_only_store):
     from kg.export import void
-    from kg.store import current_path, open_read_only
+    from kg.store.generations import current_path, open_read_only
     quads = void(open_read_only(sample_only_store), current_path(sample_only_store))
     subsets = {q.object.value for q in quads if q.predicate.value.endswith("#subset")}
     assert {GRAPH, inferred_graph(GRAPH)} <= subsets
@@ -73,8 +73,8 @@ def test_the_dumps_description_lists_each_graph_of_entailments(sample_only_store
 
 
 def test_replacing_or_removing_a_report_takes_its_entailments_with_it(tmp_path):
-    from kg.build import build, remove
-    from kg.store import open_read_only
+    from kg.store.build import build, remove
+    from kg.store.generations import open_read_only
     folder = tmp_path / "r"
     folder.mkdir()
     report = folder / SAMPLE.name
@@ -96,7 +96,7 @@ def test_replacing_or_removing_a_report_takes_its_entailments_with_it(tmp_path):
 
 def test_a_whole_dump_in_trig_keeps_the_graphs_apart(sample_only_store):
     from kg.export import export
-    from kg.store import current_path, open_read_only
+    from kg.store.generations import current_path, open_read_only
     out = io.BytesIO()
     export(open_read_only(sample_only_store), out, "nquads", folder=current_path(sample_only_store))
     graphs = {q.graph_name.value for q in ox.parse(out.getvalue(), ox.RdfFormat.N_QUADS) if isinstance(q.graph_name, ox.NamedNode)}

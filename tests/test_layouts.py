@@ -15,12 +15,12 @@ from hypothesis import strategies as st
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.pipeline import convert
-from kg.reader import ReportError
-from kg.prepared import default_resolver
-from kg.store import current_path, open_read_only
+from kg.check.prepared import default_resolver
+from kg.map.mapper import map_report
+from kg.read.parser import parse_file
+from kg.read.reader import ReportError
+from kg.store.generations import current_path, open_read_only
+from kg.store.pipeline import convert
 from kg.vocab import CDO
 
 from .conftest import FIXTURES, SAMPLE, rows

@@ -7,10 +7,10 @@ from rdflib import URIRef
 from rdflib.namespace import RDFS
 
 from kg import constants as C
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.resolve import split_names
-from kg.prepared import default_resolver
+from kg.check.prepared import default_resolver
+from kg.map.mapper import map_report
+from kg.map.resolve import split_names
+from kg.read.parser import parse_file
 from kg.vocab import CDO
 
 from .conftest import SAMPLE, named, rows
@@ -98,6 +98,7 @@ def test_statements_for_a_group_are_never_a_members_own(built_store, store):
 
 def test_labels_are_names_and_whole_words(mapped):
     import re
+
     from rdflib.namespace import RDF
     for report, g in mapped.values():
         words = set(report.title.split())

@@ -19,7 +19,7 @@ ODD = C.DATA_NS + "odd/"
 @pytest.fixture(scope="module")
 def odd_store(tmp_path_factory):
     """The sample's store with odd statements about a few entities added to its generation."""
-    from kg.build import build
+    from kg.store.build import build
     root = tmp_path_factory.mktemp("odd") / "store"
     assert build([C.ROOT / "samples"], root).published
     st = ox.Store(os.path.realpath(root / "current"))

@@ -12,10 +12,10 @@ from rdflib.namespace import OWL, RDF
 
 from kg import constants as C
 from kg import vocab
-from kg.infer import InferenceError, closure
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.prepared import default_resolver
+from kg.check.infer import InferenceError, closure
+from kg.check.prepared import default_resolver
+from kg.map.mapper import map_report
+from kg.read.parser import parse_file
 
 from .conftest import SAMPLE
 
@@ -67,7 +67,7 @@ def test_no_two_terms_differ_only_by_case():
 
 
 def test_a_query_naming_a_renamed_term_is_told_its_new_name():
-    from kg.unknown_terms import unknown
+    from kg.query.unknown_terms import unknown
     found = unknown("SELECT * WHERE { ?arg cdo:discussionPoint ?d . ?m cdo:office ?o }")
     assert any("cdo:discussionPoint" in w and "cdo:hasDiscussionPoint" in w and "renamed" in w for w in found)
     assert any("cdo:office" in w and "cdo:hasOffice" in w for w in found)
@@ -75,7 +75,7 @@ def test_a_query_naming_a_renamed_term_is_told_its_new_name():
 
 def test_an_agenda_item_is_one_node_per_process_and_number(tmp_path):
     """Two meetings of a session on agenda item 5 share one item, whose process is named."""
-    from kg.build import build
+    from kg.store.build import build
     text = SAMPLE.read_text(encoding="utf-8")
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / SAMPLE.name).write_text(text, encoding="utf-8")
@@ -83,7 +83,7 @@ def test_an_agenda_item_is_one_node_per_process_and_number(tmp_path):
     (tmp_path / "r" / "2024-12-05-oewg-10th-session-meeting-4.txt").write_text(other, encoding="utf-8")
     store = tmp_path / "store"
     build([tmp_path / "r"], store)
-    from kg.store import open_read_only
+    from kg.store.generations import open_read_only
     st = open_read_only(store)
     found = {(r["m"].value, r["ai"].value, r["of"].value) for r in st.query(
         "SELECT ?m ?ai ?of WHERE { ?m cdo:onAgendaItem ?ai . ?ai cdo:agendaItemOf ?of }",

@@ -77,7 +77,7 @@ def test_the_ontology_and_reference_data_are_owl2_dl(owlapi):
 
 def test_the_whole_dump_is_owl2_dl_and_consistent_with_prov_o(owlapi, sample_only_store):
     from kg.export import export
-    from kg.store import current_path, open_read_only
+    from kg.store.generations import current_path, open_read_only
     out = io.BytesIO()
     export(open_read_only(sample_only_store), out, "ntriples", folder=current_path(sample_only_store))
     g = Graph().parse(data=out.getvalue().decode("utf-8"), format="nt")

@@ -1,5 +1,5 @@
-"""What a conversion derives from the ontology, reference data and shapes, kept pickled (kg/prepared.py),
-and the whole-word name search that replaced ~200 compiled patterns (kg/resolve.py)."""
+"""What a conversion derives from the ontology, reference data and shapes, kept pickled (kg/check/prepared.py),
+and the whole-word name search that replaced ~200 compiled patterns (kg/map/resolve.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import random
 import re
 
 from kg import constants as C
-from kg import prepared as P
-from kg.mapper import map_triples
-from kg.parser import parse_file
-from kg.resolve import _whole_words, norm
-from kg.shacl import Index
-from kg.validate import checks_on_store
+from kg.check import prepared as P
+from kg.check.shacl import Index
+from kg.check.validate import checks_on_store
+from kg.map.mapper import map_triples
+from kg.map.resolve import _whole_words, norm
+from kg.read.parser import parse_file
 
 from .conftest import SAMPLE
 
@@ -75,7 +75,7 @@ def test_a_validation_index_pickles():
 
 
 def test_the_checks_store_holds_the_prepared_context():
-    from kg.validate import _check_store
+    from kg.check.validate import _check_store
     assert _check_store().context == P.prepared().context_nt
     assert checks_on_store(map_triples(parse_file(SAMPLE.name, SAMPLE.read_bytes()),
                                        P.prepared().resolver, SAMPLE.read_bytes()).graph()) == []

@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 
 from kg import constants as C
-from kg import gate
 from kg.cli import main
-from kg.unknown_terms import unknown
+from kg.query import gate
+from kg.query.unknown_terms import unknown
 from web import create_app, db
 
 

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from kg.build import build
+from kg.store.build import build
 from web import alignment, create_app, db
 
 from .conftest import SAMPLE

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from kg.build import build
 from kg.cli import main
-from kg.remote import RemoteError, RemoteStore
+from kg.store.build import build
+from kg.store.remote import RemoteError, RemoteStore
 from web import create_app, db
 
 from .conftest import MEETING, SAMPLE, free_port, wait_for_port

@@ -7,7 +7,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from kg import constants as C
-from kg.prepared import default_resolver
+from kg.check.prepared import default_resolver
 from kg.vocab import CDO
 
 from .conftest import MEETING, WEBINAR

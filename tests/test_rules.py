@@ -1,4 +1,4 @@
-"""The compiled OWL RL rules (kg/rules.py) entail exactly what owlrl entails, on every input we have."""
+"""The compiled OWL RL rules (kg/check/rules.py) entail exactly what owlrl entails, on every input we have."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from kg import constants as C
-from kg import infer, rules, vocab
-from kg.mapper import map_report
-from kg.parser import parse_file
-from kg.prepared import compiled_rules, default_resolver
+from kg import vocab
+from kg.check import infer, rules
+from kg.check.prepared import compiled_rules, default_resolver
+from kg.map.mapper import map_report
+from kg.read.parser import parse_file
 
 from .conftest import FIXTURES, SAMPLE, real_reports
 

@@ -1,4 +1,4 @@
-"""The compiled validator (kg/shacl.py, with the checks in pyoxigraph) gives pySHACL's results: on every
+"""The compiled validator (kg/check/shacl.py, with the checks in pyoxigraph) gives pySHACL's results: on every
 shape fixture, on the sample and our layout fixture, on the real reports, and on graphs corrupted at
 random. pySHACL is the reference; `kg build --validator pyshacl` uses it."""
 
@@ -13,7 +13,7 @@ from rdflib import Graph
 
 from bench.engines import mapped, verdict
 from bench.synth import corrupt
-from kg.validate import _compiled, validate_graph
+from kg.check.validate import _compiled, validate_graph
 
 from .conftest import FIXTURES, SAMPLE, real_reports
 

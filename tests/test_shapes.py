@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 
 from kg import constants as C
 from kg import vocab
-from kg.validate import SH, checks, validate_graph
+from kg.check.validate import SH, checks, validate_graph
 
 HERE = Path(__file__).parent / "shapes"
 VALID = sorted((HERE / "valid").glob("*.ttl"))
@@ -54,7 +54,7 @@ def test_the_check_store_is_made_again_and_answers_the_same():
     """A long build runs the checks thousands of times in one worker: the store they run in is made
     again every RENEW_AFTER runs (removed reports left their strings behind: 0.8 MiB a report), and a
     renewed store finds what the old one found, with nothing of earlier reports left in it."""
-    from kg import validate
+    from kg.check import validate
     checker = validate._CheckStore()
     bad = load(HERE / "invalid" / "alignment-misread-violation--maker-agrees-with-itself.ttl")
     good = load(VALID[0])

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from kg.prepared import default_resolver
-from kg.stance import classify
+from kg.check.prepared import default_resolver
+from kg.map.stance import classify
 
 # (title, expected stance, expected broad axis, expected target instruments/mechanisms)
 GOLD = [
@@ -75,6 +75,7 @@ def test_stance_and_target_quality_on_gold_set():
 
 def test_every_specific_stance_is_in_the_scheme_under_an_axis():
     from rdflib.namespace import SKOS
+
     from kg import vocab
     g = vocab.ontology_graph()
     for slug, axis in BROAD.items():

@@ -9,7 +9,6 @@ import pytest
 
 from web import create_app, db
 
-
 MEETING = "/id/meeting/2024-12-04-oewg-10th-session-meeting-3"
 
 

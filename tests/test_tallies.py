@@ -1,4 +1,4 @@
-"""Alignment tallies kept per generation (kg/tallies.py): equal to what the store counts (through every kind
+"""Alignment tallies kept per generation (kg/store/tallies.py): equal to what the store counts (through every kind
 of change: tests/test_add_one.py), read the same by the web's pairs and per-state counts, damage refused."""
 
 from __future__ import annotations
@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from kg import tallies
-from kg.build import build
-from kg.store import current_path
+from kg.store import tallies
+from kg.store.build import build
+from kg.store.generations import current_path
 
 from .conftest import SAMPLE
 from .test_add_one import _corpus, _tallies

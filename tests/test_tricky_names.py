@@ -8,9 +8,9 @@ from __future__ import annotations
 import pytest
 
 from kg import constants as C
-from kg.build import build
-from kg.prepared import default_resolver
-from kg.store import open_read_only
+from kg.check.prepared import default_resolver
+from kg.store.build import build
+from kg.store.generations import open_read_only
 from web.sparql import canned
 
 from .conftest import SAMPLE, rows

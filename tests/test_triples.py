@@ -1,4 +1,4 @@
-"""kg/triples.py answers the mapper's calls as an rdflib Graph does: random operations applied to both."""
+"""kg/map/triples.py answers the mapper's calls as an rdflib Graph does: random operations applied to both."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 from rdflib import Graph, Literal, URIRef
 
-from kg.triples import Triples
+from kg.map.triples import Triples
 
 
 def test_random_operations_give_what_an_rdflib_graph_gives():

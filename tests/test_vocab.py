@@ -9,10 +9,10 @@ from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg import constants as C
 from kg import vocab
-from kg.infer import closure
-from kg.resolve import norm
-from kg.prepared import default_resolver
-from kg.validate import validate_graph
+from kg.check.infer import closure
+from kg.check.prepared import default_resolver
+from kg.check.validate import validate_graph
+from kg.map.resolve import norm
 
 CDO = vocab.CDO
 
@@ -79,7 +79,7 @@ def test_owl_rl_closure_of_ontology_and_reference_is_consistent():
 
 
 def test_a_disjointness_clash_is_found():
-    from kg.infer import InferenceError
+    from kg.check.infer import InferenceError
     g = Graph()
     g += vocab.ontology_graph()
     g.add((URIRef(C.DATA_NS + "x"), RDF.type, CDO.State))

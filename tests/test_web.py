@@ -49,7 +49,7 @@ def test_search_is_ranked_and_accent_insensitive(built_store):
     with create_app({"STORE": str(built_store[0])}).test_request_context():
         assert search_labels("TURKIYE")[0]["iri"].endswith("/state/TUR")  # accent- and case-insensitive
         assert search_labels("viet nam")[0]["iri"].endswith("/state/VNM")  # exact name first
-        from kg.resolve import norm
+        from kg.map.resolve import norm
         keys = [norm(h["matched"]) for h in search_labels("african")]
         tiers = [0 if k == "african" else 1 if k.startswith("african") else 2 if " african" in " " + k else 3 for k in keys]
         assert len(keys) > 3 and tiers == sorted(tiers)  # exact, prefix, word prefix, then mere substring
@@ -117,8 +117,9 @@ def _walk_positions(client, state: str) -> tuple[list[tuple[str, str]], int, str
 def test_positions_are_paged_newest_first_and_the_query_lists_them_all(built_store, store, monkeypatch):
     """Walking a state's pages shows each of its positions once, newest first; the query link returns them all."""
     from urllib.parse import parse_qs, urlsplit
-    from web import pictures
+
     from tests.conftest import rows
+    from web import pictures
     monkeypatch.setattr(pictures, "POSITIONS_PAGE", 2)
     app = create_app({"STORE": str(built_store[0])})
     most, spread = (rows(store, f"""SELECT ?h WHERE {{ ?p cdo:positionOf ?h ; cdo:inEvent ?e . ?h a cdo:State }}
@@ -157,6 +158,7 @@ def test_long_value_lists_show_a_few_and_link_the_query_for_all(built_store, sto
     import re
     from html import unescape
     from urllib.parse import parse_qs, urlsplit
+
     from tests.conftest import rows
     from web import browse
     monkeypatch.setattr(browse, "OUTGOING_SHOWN", 2)
@@ -182,7 +184,8 @@ def test_group_page_puts_group_and_member_statements_side_by_side(client):
 
 def test_incoming_links_are_paged_not_dropped(built_store):
     import pyoxigraph as pox
-    from kg.store import open_read_only
+
+    from kg.store.generations import open_read_only
     iri = "https://w3id.org/cyberdiplo/id/state/NGA"
     links = {(q.subject, q.predicate) for q in open_read_only(built_store[0]).quads_for_pattern(None, None, pox.NamedNode(iri), None)}
     small = create_app({"STORE": str(built_store[0]), "PAGE_SIZE": 5}).test_client()
@@ -337,7 +340,7 @@ def test_static_assets_are_local(client):
 
 
 def test_the_void_description_is_made_once_per_generation_from_the_builds_listing(built_store, monkeypatch):
-    from kg import store as S
+    from kg.store import generations as S
     from web import export
     app = create_app({"STORE": str(built_store[0])})
     asked = []

@@ -20,7 +20,7 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "build" / "screenshots"
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from kg.build import build
+    from kg.store.build import build
     root = tmp_path_factory.mktemp("browser-store")
     assert build([SAMPLE, FIXTURES / "2023-11-20-event-report-layout.txt"], root).published
     with serving(create_app({"STORE": str(root)})) as url:

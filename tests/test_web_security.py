@@ -10,8 +10,8 @@ import pyoxigraph as ox
 import pytest
 
 from kg import constants as C
-from kg.build import build
-from kg.store import NewGeneration
+from kg.store.build import build
+from kg.store.generations import NewGeneration
 from web import create_app, db
 from web.sparql import limiter
 

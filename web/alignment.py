@@ -18,13 +18,13 @@ from urllib.parse import urlencode
 import pyoxigraph as ox
 
 from kg import constants as C
-from kg import tallies
+from kg.store import tallies
 
 from . import db
 
 SOURCE = ("From the \u201cAgreed with\u201d and \u201cDisagreed with\u201d lists of the arguments in the DiploAI reports: "
           "a pair listed both ways on one argument counts as mixed, and an actor listed on its own argument is left out.")
-# What the converter derived from each argument's lists, by kind (kg/map_arguments.py; one table in kg/tallies.py).
+# What the converter derived from each argument's lists, by kind (kg/map/arguments.py; one table in kg/store/tallies.py).
 KINDS, KIND_VALUES = tallies.KINDS, tallies.KIND_VALUES
 
 
@@ -55,11 +55,11 @@ class Pair:
 def pairs(event: str | None = None, kind_of_actor: str | None = None) -> list[Pair]:
     """Every unordered pair of distinct actors listed on one another's arguments (in one event, or all).
 
-    Reads what the converter derived from each argument's lists (kg/mapper.py, Mapper.alignment):
+    Reads what the converter derived from each argument's lists (kg/map/mapper.py, Mapper.alignment):
     cdo:agreeingActor, cdo:disagreeingActor, cdo:mixedActor; shapes/checks/alignment-misread-violation.rq
     holds them to the lists and keeps the maker out.
 
-    Over the whole store, from the tallies the build kept with the generation (kg/tallies.py: asking
+    Over the whole store, from the tallies the build kept with the generation (kg/store/tallies.py: asking
     the engine took 1.1 s at 1,000 reports and 22 s at 10,000); in one event, or where none were
     kept, counted per maker and listed actor by the engine, without reading the arguments' IRIs.
     The two directions of a pair add up because an argument has one maker (shapes/cdo-shapes.ttl:
@@ -92,7 +92,7 @@ def _counted(event: str | None) -> tallies.Tallies:
 
 
 def kept() -> tallies.Tallies | None:
-    """The tallies the build kept with the generation being served (kg/tallies.py), or None (a remote
+    """The tallies the build kept with the generation being served (kg/store/tallies.py), or None (a remote
     store, or a generation made before they were kept): then the engine counts."""
     gen = db.current_generation()
     return _read(str(gen)) if gen is not None else None

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from flask import current_app, g, has_request_context
 
 from kg import constants as C
-from kg.store import current_path
+from kg.store.generations import current_path
 
 from .executor import Executor
 
@@ -60,7 +60,7 @@ def _open_store():
     if current_app.config.get("ENDPOINT"):
         with _lock:
             if "remote" not in _state:
-                from kg.remote import RemoteStore
+                from kg.store.remote import RemoteStore
                 _state["remote"] = RemoteStore(current_app.config["ENDPOINT"], timeout=current_app.config["QUERY_TIMEOUT"] + 5)
             return _state["remote"]
     gen = _generation()
@@ -100,8 +100,8 @@ def executor() -> Executor:
 
 
 def listing():
-    """The build's listing of the generation being served (kg.store.Listing), or None for a remote store."""
-    from kg.store import Listing
+    """The build's listing of the generation being served (kg.store.generations.Listing), or None for a remote store."""
+    from kg.store.generations import Listing
     gen = current_generation()
     return Listing.of_generation(gen) if gen is not None else None
 

@@ -1,6 +1,6 @@
 """The pages' lists of positions and arguments, read from the entries the build kept per report graph.
 
-kg/entries.py says what a graph's file holds and why. Here the files of the generation being served
+kg/store/entries.py says what a graph's file holds and why. Here the files of the generation being served
 are read once (a few KB a report: ~0.1 s at 1,000 reports) and indexed by holder, group, target
 and topic, newest first; a page then takes its count and its 50 IRIs from a list instead of asking
 the store to join and sort every position (web/pictures.py labels only those 50). A remote store,
@@ -15,9 +15,9 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from kg import entries as kept_entries
-from kg.pool import Entries, gc_paused
-from kg.store import Listing
+from kg.store import entries as kept_entries
+from kg.store.generations import Listing
+from kg.store.pool import Entries, gc_paused
 
 from . import db
 
@@ -137,7 +137,7 @@ db.ON_OPEN.append(warm)
 def _read(generation: str) -> Lists | None:
     """Read every report graph's entries (a published generation never changes: its path is key enough)."""
     strings: dict[str, str] = {}
-    with gc_paused():  # millions of new objects and no cycle among them (kg.pool.gc_paused)
+    with gc_paused():  # millions of new objects and no cycle among them (kg.store.pool.gc_paused)
         graphs = Entries(Path(generation)).read_all(Listing.of_generation(Path(generation)).reports,
                                                     lambda data: kept_entries.loads(data, strings))
         return Lists(graphs) if graphs is not None else None

@@ -27,8 +27,8 @@ import signal
 import threading
 from dataclasses import dataclass
 
-from kg import gate
 from kg.procs import isolate_network
+from kg.query import gate
 
 
 class QueryTimeout(Exception):
@@ -327,7 +327,7 @@ class RemoteExecutor:
 
     def run(self, req: Request, timeout: float, client: str = ""):
         from kg import constants as C
-        from kg.remote import RemoteError, RemoteTimeout
+        from kg.store.remote import RemoteError, RemoteTimeout
 
         from .results import collect, serialize
         try:

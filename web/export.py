@@ -9,7 +9,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request, send_file, stream_with_context
 
 from kg import constants as C
-from kg.export import FORMATS, export as dump, void
+from kg.export import FORMATS, void
+from kg.export import export as dump
 
 from . import db
 from .labels import cached

@@ -1,4 +1,4 @@
-"""Search what was said and written: the full-text index the build keeps (kg/fulltext.py), grouped by kind.
+"""Search what was said and written: the full-text index the build keeps (kg/store/fulltext.py), grouped by kind.
 
 The query is tried as a phrase first ("paragraph 35"), then as all of its words of three letters or more
 ("DTG international law" finds "DTG on international law"); trigram tokens match inside words
@@ -16,7 +16,7 @@ import time
 
 from markupsafe import Markup, escape
 
-from kg import fulltext
+from kg.store import fulltext
 
 from . import db
 from .labels import cached, labels_for

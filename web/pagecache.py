@@ -10,7 +10,6 @@ from flask import Response, current_app, request
 from .labels import cached
 from .security import PAGER_PARAMS, ClientLimiter, client_address
 
-
 PAGE_CACHE_SIZE = 1024
 PAGE_CACHE_BYTES = 64 << 20
 # The query parameters entity pages read: every other parameter is ignored by the page, and so by the

@@ -260,7 +260,7 @@ def issue_view(iri: str) -> dict:
 
 
 ARGUMENTS_PAGE = 50
-# What makes an argument listable on a topic page (kg/entries.py's "listable" says the same): findings on the
+# What makes an argument listable on a topic page (kg/store/entries.py's "listable" says the same): findings on the
 # topic are not arguments (they show among the links to the topic).
 ARGUMENT = "?arg a cdo:Argument ; cdo:title ?title ; cdo:inEvent ?event . ?event cdo:date ?date . OPTIONAL { ?arg cdo:order ?order }"
 

@@ -14,8 +14,8 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from kg.cells import defuse, defuse_csv, defuse_tsv, defuse_tsv_cell
 from kg.export import FORMATS, SERIAL_PREFIXES
+from kg.query.cells import defuse, defuse_csv, defuse_tsv, defuse_tsv_cell
 
 # The one table of result formats: name → media type (SELECT/ASK); graphs use kg.export.FORMATS.
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",

@@ -8,11 +8,11 @@ from bisect import bisect_right
 import pyoxigraph as ox
 
 from kg import constants as C
-from kg.entries import LABELS
 from kg.export import prefixed_name
 from kg.iris import is_inferred_graph
-from kg.pool import gc_paused
-from kg.resolve import norm
+from kg.map.resolve import norm
+from kg.store.entries import LABELS
+from kg.store.pool import gc_paused
 
 from . import db, terms
 from .labels import DEFINITIONS, RDF_TYPE, cached, label, rows
@@ -73,7 +73,7 @@ def _search_index() -> LabelIndex:
     asked of the engine, every label of the store took 4.3 s at 1,000 reports (224,000 labels) and
     about 80 s at 10,000; the reference and ontology graphs are asked (a few thousand)."""
     def make():
-        with gc_paused():  # millions of new objects and no cycle among them (kg.pool.gc_paused)
+        with gc_paused():  # millions of new objects and no cycle among them (kg.store.pool.gc_paused)
             found = _kept_labels()
             if found is None:
                 found = {(r["s"], r["l"]) for r in rows(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}")}
@@ -84,8 +84,8 @@ def _search_index() -> LabelIndex:
 def _kept_labels() -> set[tuple[str, str]] | None:
     """The labels of the served generation: the report graphs' from their files, the others' asked; None where
     a report graph has no file (a remote store, a generation made by an older version)."""
-    from kg.entries import loads_labels
-    from kg.pool import Labels
+    from kg.store.entries import loads_labels
+    from kg.store.pool import Labels
     gen = db.current_generation()
     if gen is None:
         return None

@@ -10,8 +10,8 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, redirect, render_template, request, url_for
 
 from kg import constants as C
-from kg import unknown_terms
 from kg.export import prefixed_name
+from kg.query import unknown_terms
 
 from . import answers, db, negotiate
 from .canned import QUERIES_DIR, canned  # noqa: F401 (the canned questions, listed by the query page)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from flask import url_for
 
-from .pictures import _n, _pager, _rows
 from .labels import labels_for
+from .pictures import _n, _pager, _rows
 
 STATEMENTS_PAGE = 50  # turns a page, on a speaker's page
 TRANSCRIPT_PAGE = 50  # turns a page, on a meeting's page

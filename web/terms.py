@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-
 from kg import constants as C
 
 from . import db

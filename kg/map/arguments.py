@@ -1,0 +1,78 @@
+"""Map a report's speaker blocks: arguments, what their agreement lists mean, and the positions they take."""
+
+from __future__ import annotations
+
+from rdflib import Literal, URIRef
+
+from kg.map import stance as stances
+from kg.map.resolve import norm
+from kg.vocab import ACT, CDO, DIRECTION, RDFS, STANCE, XSD
+
+
+class ArgumentsMixin:
+    """The arguments section of kg.map.mapper.Mapper (which gives the helpers used here: node, add, unit, actor…)."""
+
+    def arguments(self) -> None:
+        self.by_title: dict[str, list[tuple[URIRef, URIRef | None]]] = {}
+        for n, (b, a) in enumerate(self.r.arguments, start=1):
+            arg, pos = self.node("argument", n), self.node("position", n)
+            part = self.participation(b.name)
+            who = self.g.value(part, CDO.participant)
+            self.unit(arg, CDO.Argument, a.title, a.line)
+            self.add(arg, CDO.title, a.title)
+            self.g.add((arg, CDO.order, Literal(n, datatype=XSD.integer)))
+            self.g.add((arg, CDO.inEvent, self.event))
+            self.g.add((arg, CDO.inParticipation, part))
+            self.add(arg, CDO.speakerLabel, b.name)
+            if who is not None:
+                self.g.add((arg, CDO.madeBy, who))
+            self.text(arg, CDO.explanation, a.explanation)
+            self.text(arg, CDO.evidence, a.evidence)
+            if a.discussion_point:
+                dp = self.node("discussion-point", a.discussion_point.text)
+                self.unit(dp, CDO.DiscussionPoint, a.discussion_point.text, None)
+                self.g.remove((dp, CDO.sourceLine, None))
+                self.g.add((dp, CDO.inEvent, self.event))
+                self.g.add((arg, CDO.hasDiscussionPoint, dp))
+            self.topics(arg, a.topics)
+            listed = {}
+            for prop, names in ((CDO.agreedWith, a.agreed_with), (CDO.disagreedWith, a.disagreed_with)):
+                listed[prop] = {o for t in names if (o := self.actor(t.text)) is not None}
+                for other in listed[prop]:
+                    self.g.add((arg, prop, other))  # as the report states it
+            self.alignment(arg, who, listed[CDO.agreedWith], listed[CDO.disagreedWith])
+            for prop, points in ((CDO.agreedOn, a.agreed_on), (CDO.disagreedOn, a.disagreed_on)):
+                for t in points:
+                    self.add(arg, prop, t.text)
+                    self.points.append((arg, prop, t.text))
+            self.by_title.setdefault(norm(a.title), []).append((arg, who))
+            explanation = a.explanation.text if a.explanation else ""
+            s = stances.classify(a.title, explanation)
+            # A person the reference data lacks is labelled in this graph (never by the IRI's slug).
+            holder = str(self.g.value(who, RDFS.label) or self.res.label(who)) if who is not None else b.name
+            self.unit(pos, CDO.Position, f"{holder}: {self.res.label(STANCE[s.stance])} {s.object_text}", a.line)
+            self.g.add((pos, CDO.derivedFrom, arg))
+            self.g.add((pos, CDO.inEvent, self.event))
+            self.g.add((pos, CDO.stance, STANCE[s.stance]))
+            self.g.add((pos, CDO.speechAct, ACT[s.act]))
+            self.g.add((pos, CDO.direction, DIRECTION[s.direction]))
+            self.add(pos, CDO.stanceRule, s.rule)
+            self.add(pos, CDO.targetText, s.object_text)
+            if who is not None:
+                self.g.add((pos, CDO.positionOf, who))
+            for group in self.g.objects(part, CDO.onBehalfOf):
+                self.g.add((pos, CDO.onBehalfOf, group))
+            targets = self.res.mentions(s.about)
+            if explanation and (s.needs_context or not targets):
+                # A generic title ("the new proposal") or one naming nothing: the explanation's first
+                # sentence says what it is about.
+                targets += [t for t in self.res.mentions(stances.first_sentence(explanation)) if t not in targets]
+            for target in targets:
+                self.g.add((pos, CDO.target, target))
+
+    def alignment(self, arg: URIRef, maker: URIRef | None, agreed: set, disagreed: set) -> None:
+        """Derive what the lists mean: listed one way, listed both ways (mixed), never the maker itself."""
+        for other in (agreed | disagreed) - {maker}:
+            both = other in agreed and other in disagreed
+            prop = CDO.mixedActor if both else CDO.agreeingActor if other in agreed else CDO.disagreeingActor
+            self.g.add((arg, prop, other))
