@@ -14,24 +14,16 @@ from rdflib import Graph
 
 from kg import constants as C
 
-pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime for the OWL API and HermiT")
+from .test_ontology import PROV_O  # the axioms of PROV-O that bear on what we align with
 
-# The axioms of PROV-O (W3C Recommendation, 2013) that bear on what we align with.
-PROV_O = """
-@prefix prov: <http://www.w3.org/ns/prov#> . @prefix owl: <http://www.w3.org/2002/07/owl#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-prov:Activity owl:disjointWith prov:Entity .
-prov:wasDerivedFrom rdfs:domain prov:Entity ; rdfs:range prov:Entity .
-prov:wasAttributedTo rdfs:domain prov:Entity ; rdfs:range prov:Agent .
-prov:startedAtTime rdfs:domain prov:Activity . prov:endedAtTime rdfs:domain prov:Activity .
-"""
+pytestmark = pytest.mark.skipif(shutil.which("java") is None, reason="no Java runtime for the OWL API and HermiT")
 
 
 @pytest.fixture(scope="module")
 def owlapi():
     """The OWL API and HermiT, loaded once into this process's JVM."""
     jpype = pytest.importorskip("jpype")
-    import jpype.imports  # noqa: F401  (Java packages import as Python modules)
+    pytest.importorskip("jpype.imports")  # from here on, Java packages import as Python modules
     owlready2 = pytest.importorskip("owlready2")
     if not jpype.isJVMStarted():
         jpype.startJVM(classpath=[os.path.join(os.path.dirname(owlready2.__file__), "hermit", "HermiT.jar")],
