@@ -60,9 +60,9 @@ def export(store: ox.Store, out: IO[bytes], fmt: str = "turtle", graph: str | No
            folder: Path | None = None, base: str | None = None, entailments: bool = True) -> None:
     """Write the store (or one named *graph*) to the binary stream *out* in format *fmt*, streamed.
 
-    One report graph comes with its graph of entailments (kg.iris.inferred_graph; not with *entailments*
-    False: a graph's IRI dereferences to that graph alone) and the labels of what it names from the other graphs (`context_labels`: a meeting's
-    states, groups and ontology terms); the whole store with its VoID and DCAT description (`void`: licence,
+    One report graph comes with its graph of entailments (kg.iris.inferred_graph; not with *entailments* False:
+    a graph's IRI dereferences to that graph alone) and the labels of what it names from the other graphs
+    (`context_labels`: a meeting's states, groups and ontology terms); the whole store with its VoID and DCAT description (`void`: licence,
     sources, counts, build time; *base*, the server's root, names the endpoint and the dump), in the graph
     `id/graph/void` where the format has graphs.
     *folder*: the store's generation folder, whose gzipped Turtle files (kg/store/dumps.py) make Turtle a copy."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Dataset, Graph, URIRef
 
 from kg import constants as C
 from kg.iris import inferred_graph
@@ -48,18 +48,13 @@ def test_a_meetings_export_carries_both_graphs_and_the_graph_iri_only_its_own(sa
         assert {GRAPH, inferred_graph(GRAPH)} <= names
         own = client.get(f"/id/graph/{SLUG}.ttl")
         g = Graph().parse(data=own.get_data(as_text=True), format="turtle")
-        assert (ox_term(MEETING), ox_term(C.PREFIXES["rdf"] + "type"), ox_term(ACTIVITY)) not in g
+        assert (URIRef(MEETING), URIRef(C.PREFIXES["rdf"] + "type"), URIRef(ACTIVITY)) not in g
         entailed = client.get(f"/id/graph/{SLUG}/inferred.ttl")
         assert entailed.status_code == 200
         g = Graph().parse(data=entailed.get_data(as_text=True), format="turtle")
-        assert (ox_term(MEETING), ox_term(C.PREFIXES["rdf"] + "type"), ox_term(ACTIVITY)) in g
+        assert (URIRef(MEETING), URIRef(C.PREFIXES["rdf"] + "type"), URIRef(ACTIVITY)) in g
     finally:
         db.reset()
-
-
-def ox_term(iri: str):
-    from rdflib import URIRef
-    return URIRef(iri)
 
 
 def test_the_dumps_description_lists_each_graph_of_entailments(sample_only_store):
