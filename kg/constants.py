@@ -30,6 +30,9 @@ GRAPH_DUMPS = "turtle"
 GRAPH_ENTRIES = "entries-v3"
 GRAPH_LABELS = "labels-v2"
 GRAPH_TEXTS = "texts-v1"              # each report graph's texts for the full-text index (kg/store/fulltext.py)
+# IRIs the label search leaves out: a report has a hundred mentions ("“paragraph 16”: Rev.2, paragraph 16"); the
+# search finds the provision, whose page lists them (kg/store/entries.labels_of, web/search.py)
+UNSEARCHED = "/mention/"
 GRAPH_POOL = "files"                  # in the store folder
 GRAPH_FILES = "files.json"            # in each generation folder: {kind: {graph IRI: file name in the pool}}
 FILE_HASHES = "file-hashes.json"      # in the store folder: report hashes by size, time and inode (kg/store/hashes.py)
@@ -65,6 +68,8 @@ PREFIXES = {
     "organization": DATA_NS + "organization/",
     "status": DATA_NS + "status/",
     "direction": DATA_NS + "direction/",
+    "document": DATA_NS + "document/",
+    "proposal-action": DATA_NS + "proposal-action/",
     "speech-act": DATA_NS + "speech-act/",
     "scheme": DATA_NS + "scheme/",
     "graph": DATA_NS + "graph/",
@@ -78,10 +83,11 @@ PREFIXES = {
     "foaf": "http://xmlns.com/foaf/0.1/",
     "schema": "https://schema.org/",
     "prov": "http://www.w3.org/ns/prov#",
+    "frbr": "http://purl.org/vocab/frbr/core#",
 }
 
 # Namespaces whose IRIs nest further (a meeting's arguments, turns…): queries may use them, Turtle does not.
-NESTED_PREFIXES = ("meeting", "session", "agenda-item", "report", "graph")
+NESTED_PREFIXES = ("meeting", "session", "agenda-item", "report", "graph", "document")
 # Prefixes written into Turtle, TriG and JSON-LD: not 'id:' nor the nested ones, whose local names
 # ('meeting/2025-…/argument/7') would need every slash escaped; such IRIs read better in full.
 SERIAL_PREFIXES = {p: ns for p, ns in PREFIXES.items() if p not in ("id",) + NESTED_PREFIXES}

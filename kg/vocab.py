@@ -47,6 +47,7 @@ TOPIC = Namespace(C.DATA_NS + "topic/")
 STANCE = Namespace(C.DATA_NS + "stance/")
 ACT = Namespace(C.DATA_NS + "speech-act/")
 DIRECTION = Namespace(C.DATA_NS + "direction/")
+PROPOSAL_ACTION = Namespace(C.DATA_NS + "proposal-action/")
 TOPIC_SCHEME = URIRef(C.DATA_NS + "scheme/topics")
 STANCE_SCHEME = URIRef(C.DATA_NS + "scheme/stances")
 

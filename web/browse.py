@@ -14,7 +14,7 @@ from kg import constants as C
 from kg.export import FORMATS, describe
 
 from . import alignment as align
-from . import db, negotiate, pictures, statements, terms
+from . import db, negotiate, negotiated, pictures, statements, terms
 from .labels import DEFINITIONS, LABELS, RDF_TYPE, cached, label, labels_for, rows  # noqa: F401 (the pages' helpers, named here too)
 from .pagecache import page_cached
 from .security import checked_iri, href, page_url
@@ -229,6 +229,18 @@ def build_view(iri: str, out: list[tuple], large: dict[str, int] | None = None) 
         view["domain"] = ("topic", pictures.topic_view(iri))
     elif CDO + "Person" in kinds:
         view["domain"] = ("person", pictures.person_view(iri))
+    elif kinds & negotiated.PROVISIONS:
+        view["domain"] = ("provision", negotiated.provision_view(iri))
+    elif kinds & negotiated.DOCUMENTS:
+        view["domain"] = ("document", negotiated.document_view(iri, CDO + "DocumentVersion" in kinds))
+    elif CDO + "Proposal" in kinds:
+        view["domain"] = ("proposal", negotiated.proposal_view(iri))
+    if view["domain"] and view["domain"][0] in ("provision", "document", "proposal", "meeting"):
+        # the IRIs its rows link to, shown by their labels
+        found = {v for rows_ in view["domain"][1].values() if isinstance(rows_, list) for r in rows_ if isinstance(r, dict)
+                 for v in (x for val in r.values() for x in (val if isinstance(val, list) else [val]))
+                 if isinstance(v, str) and v.startswith(("http://", "https://"))}
+        view["labels"].update(labels_for(found - set(view["labels"])))
     return view
 
 

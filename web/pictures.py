@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 from flask import request, url_for
 
-from . import alignment, db, entries
+from . import alignment, db, entries, negotiated
 from .labels import labels_for
 from .security import href, page_url
 
@@ -116,7 +116,8 @@ def meeting_view(iri: str) -> dict:
                        "takeaways": takeaways_pg, "summary": summary_pg},
             "network": network({a: names[a] for a in actors}, [(p.a, p.b, p.kind) for p in found]), "chart": chart,
             "network_data": alignment.network_data(found, names, {a: href(a) for a in actors}, iri), "source": alignment.SOURCE,
-            "takeaways": takeaways}
+            "takeaways": takeaways, "provisions": negotiated.meeting_provisions(iri),
+            "proposals": negotiated.meeting_proposals(iri)}
 
 
 def summary_sentences(e: str) -> list[dict]:

@@ -76,7 +76,8 @@ def _search_index() -> LabelIndex:
         with gc_paused():  # millions of new objects and no cycle among them (kg.store.pool.gc_paused)
             found = _kept_labels()
             if found is None:
-                found = {(r["s"], r["l"]) for r in rows(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}")}
+                found = {(r["s"], r["l"]) for r in rows(f"SELECT DISTINCT ?s ?l WHERE {{ ?s {SEARCH_LABELS} ?l . FILTER(isIRI(?s)) }}")
+                         if C.UNSEARCHED not in r["s"]}
             return LabelIndex(found)
     return cached("search", make)
 

@@ -34,7 +34,7 @@ class Unsupported(Exception):
 
 # Parameters a shape may have: constraint components and what only describes the shape.
 COMPONENTS = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.minLength, SH.pattern, SH.flags, SH.languageIn,
-              SH["in"], SH.hasValue, SH.minInclusive, SH.maxInclusive, SH.node, SH["or"], SH.lessThanOrEquals}
+              SH["in"], SH.hasValue, SH.minInclusive, SH.maxInclusive, SH.node, SH["or"], SH.lessThanOrEquals, SH.nodeKind}
 DESCRIPTIVE = {RDF.type, SH.targetClass, SH.property, SH.path, SH.message, SH.severity, SH.name, SH.description,
                RDFS.label, RDFS.comment}
 # Looked up once: rdflib's namespace attribute access is slow in the inner loop.
@@ -42,6 +42,10 @@ MIN_COUNT, MAX_COUNT, CLASS, DATATYPE, MIN_LENGTH = SH.minCount, SH.maxCount, SH
 HAS_VALUE, MIN_INCLUSIVE, MAX_INCLUSIVE, NODE, OR, LESS_EQ = (SH.hasValue, SH.minInclusive, SH.maxInclusive, SH.node,
                                                               SH["or"], SH.lessThanOrEquals)
 TYPE = RDF.type
+NODE_KIND = SH.nodeKind
+# sh:nodeKind's values and the kinds of term each admits
+_KINDS = {SH.IRI: (URIRef,), SH.BlankNode: (BNode,), SH.Literal: (Literal,), SH.BlankNodeOrIRI: (BNode, URIRef),
+          SH.BlankNodeOrLiteral: (BNode, Literal), SH.IRIOrLiteral: (URIRef, Literal)}
 _PYTHON_TYPES = {XSD.string: (str, bytes), RDF.langString: (str, bytes), XSD.integer: int, XSD.float: float,
                  XSD.decimal: Decimal, XSD.boolean: bool, XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
 
@@ -184,7 +188,11 @@ class Validator:
         classes, datatypes, lengths = p.get(CLASS, ()), p.get(DATATYPE, ()), p.get(MIN_LENGTH, ())
         lows, highs, others = p.get(MIN_INCLUSIVE, ()), p.get(MAX_INCLUSIVE, ()), p.get(LESS_EQ, ())
         regex, langs, allowed, alternatives = p.get("_regex"), p.get("_langs"), p.get("_in"), p["_or"]
+        kinds = p.get(NODE_KIND, ())
         for v in values:
+            for kind in kinds:
+                if not isinstance(v, _KINDS.get(kind, ())):
+                    out.append(f"Value is not of Node Kind sh:{str(kind).rsplit('#', 1)[-1]}")
             for cls in classes:
                 if not _instance(v, cls, data, superclasses):
                     out.append(f"Value does not have class {_n(cls)}")

@@ -11,6 +11,7 @@ from rdflib import Graph, Literal, URIRef
 from kg.iris import mint, safe_slug, slug
 from kg.map.arguments import ArgumentsMixin
 from kg.map.findings import FindingsMixin
+from kg.map.negotiation import NegotiationMixin
 from kg.map.resolve import Resolver, organization_in
 from kg.map.triples import Triples
 from kg.read.reader import clean_text
@@ -33,7 +34,7 @@ def meeting_slug(report: Report) -> str:
     return stem if stem.startswith(day) else f"{day}-{stem}"
 
 
-class Mapper(ArgumentsMixin, FindingsMixin):
+class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin):
     """Build one report's graph. Use map_report() rather than this class directly."""
 
     def __init__(self, report: Report, resolver: Resolver, sha256: str):
@@ -106,6 +107,7 @@ class Mapper(ArgumentsMixin, FindingsMixin):
         self.takeaways()
         self.comments_and_questions()
         self.full_report()
+        self.negotiation()
         return self.g
 
     def event_and_process(self) -> None:

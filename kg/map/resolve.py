@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from kg import vocab
 from kg.iris import folds_away, mint, safe_slug, short_hash, slug
+from kg.map.provisions import Documents
 
 CDO = vocab.CDO
 _QUALIFIED = re.compile(r"^(.*?)\s*\((?:(?:speaking\s+)?(?:for|on behalf of)\s+)?(.*?)\)\s*$", re.I)
@@ -89,6 +90,31 @@ class Resolver:
             if types & set(cls):
                 return k
         return None
+
+    @cached_property
+    def documents(self):
+        """The negotiation documents and the names they are cited by (compiled once per resolver)."""
+        return Documents(self.graph)
+
+    @cached_property
+    def actor_names(self) -> list[tuple[str, URIRef]]:
+        """Every name of a state or group, longest first: who a summary's sentence is about."""
+        return sorted(((n, iri) for n, (iri, kind) in self.names.items() if kind in (CDO.State, CDO.Group)),
+                      key=lambda x: (-len(x[0]), x[0]))
+
+    def actors_in(self, text: str, chair: URIRef | None = None) -> list[URIRef]:
+        """Return the states and groups *text* names (and *chair* for "the Chair"), in text order, each once:
+        who a summary's sentence is about ("Germany and Chile supported France's proposal")."""
+        t = norm(text)
+        said = re.search(r"\bchair(?:person|man|woman)?\b", t)
+        hits = [(said.start(), chair)] if said and chair is not None else []
+        taken: list[tuple[int, int]] = []
+        for name, iri in self.actor_names:  # longest first: "Republic of Korea" before "Korea"
+            for start, end in _whole_words(name, t):
+                if not any(start < e and s < end for s, e in taken):
+                    taken.append((start, end))
+                    hits.append((start, iri))
+        return list(dict.fromkeys(iri for _, iri in sorted(hits, key=lambda h: h[0])))
 
     def label(self, iri: URIRef) -> str:
         """Return the reference label of *iri*, or its last IRI segment."""

@@ -32,6 +32,7 @@ class Turn:
     line: int
     first: int = 0  # the transcript lines (1-based, within the transcript section) this turn spans
     last: int = 0
+    lines: list[int] = field(default_factory=list)  # the file line of each line of text
 
 
 @dataclass
@@ -116,6 +117,7 @@ class Section:
     level: int
     line: int
     text: str
+    lines: list[int] = field(default_factory=list)  # the file line of each paragraph of text
 
 
 @dataclass

@@ -151,6 +151,7 @@ def _full_report(body: list[Line]) -> tuple[str, list[Section]]:
         elif sections:
             s = sections[-1]
             s.text = (s.text + "\n\n" + ln.text) if s.text else ln.text
+            s.lines.append(ln.no)
         paras.append(ln.text)
     return "\n\n".join(paras), sections
 
@@ -162,12 +163,13 @@ def _transcript(body: list[Line], known: list[str]) -> list[Turn]:
         m = _TURN.match(ln.text)
         if m and (key(m.group(1)) in names or (len(m.group(1).split()) <= 6 and m.group(1)[0].isupper()
                                                 and not re.search(r"[.?!,;\"“”]", m.group(1)))):
-            turns.append(Turn(m.group(1).strip(), m.group(2).strip(), ln.no, n, n))
+            turns.append(Turn(m.group(1).strip(), m.group(2).strip(), ln.no, n, n, [ln.no]))
         elif turns:
             turns[-1].text += "\n" + ln.text
             turns[-1].last = n
+            turns[-1].lines.append(ln.no)
         else:  # text before any speaker: keep it, attributed to no one
-            turns.append(Turn("", ln.text, ln.no, n, n))
+            turns.append(Turn("", ln.text, ln.no, n, n, [ln.no]))
     return turns
 
 

@@ -90,7 +90,8 @@ def labels_of(triples) -> bytes:
     from collections import Counter
 
     from rdflib import URIRef
-    found = sorted({(str(s), str(o)) for s, p, o in triples if isinstance(s, URIRef) and str(p) in LABELS})
+    found = sorted({(str(s), str(o)) for s, p, o in triples if isinstance(s, URIRef) and str(p) in LABELS
+                    and C.UNSEARCHED not in str(s)})  # mentions: the search finds their provision
     under = Counter(s.rsplit("/", 2)[0] for s, _ in found if s.count("/") > 4)
     prefix = under.most_common(1)[0][0] if under else ""
     cut = len(prefix)
