@@ -21,7 +21,8 @@ from rdflib import URIRef
 from kg.constants import DATA_NS
 from kg.iris import mint, safe_slug
 from kg.map import proposals as asks
-from kg.map.provisions import Cited, sentences
+from kg.map.provisions import Cited
+from kg.read.citations import split as sentences
 from kg.vocab import CDO, DIRECTION, PROPOSAL_ACTION, RDF, RDFS, SKOS
 
 _THE_ANNEX = re.compile(r"\bthe\s+[Aa]nnex\b(?!\s+[A-Z0-9])")
@@ -52,10 +53,8 @@ class NegotiationMixin:
     def negotiation(self) -> None:
         docs = self.res.documents
         read = [(u, off, s, docs.find(s)) for u in self._units() for off, s in sentences(u.text)]
-        drafts = Counter(c.ref for _, _, _, cs in read for c in cs
-                         if c.kind == "version" and len(list(docs.graph.subjects(CDO.versionOf, docs.work_of[c.ref]))) > 1)
-        order = {v: int(docs.graph.value(v, CDO.versionOrder) or 0) for v in drafts}
-        self.negotiated = max(drafts, key=lambda v: (drafts[v], order[v])) if drafts else None
+        drafts = Counter(c.ref for _, _, _, cs in read for c in cs if c.ref in docs.drafts)
+        self.negotiated = max(drafts, key=lambda v: (drafts[v], docs.drafts[v])) if drafts else None
         if self.negotiated is not None:
             self.g.add((self.event, CDO.negotiatesVersion, self.negotiated))
         self.proposals: dict[tuple, URIRef] = {}
@@ -297,7 +296,7 @@ class NegotiationMixin:
         if node is None:
             if not targets or e.action is None:
                 return  # nothing says what the proposal was
-            node = self.proposal(by, e.action or "add", targets, (), None, source, line, sent)
+            node = self.proposal(by, e.action, targets, (), None, source, line, sent)
         r = URIRef(f"{node}/response/{safe_slug(self.res.local(who))}")
         if (r, CDO.respondent, who) not in self.g:  # one response per actor and proposal, stated wherever it is
             verb = "backs" if e.direction == "for" else "resists"

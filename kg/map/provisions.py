@@ -94,6 +94,12 @@ class Documents:
     def work_of(self) -> dict[URIRef, URIRef]:
         return {v: w for v, w in self.graph.subject_objects(CDO.versionOf)}
 
+    @cached_property
+    def drafts(self) -> dict[URIRef, int]:
+        """The versions of documents negotiated through several versions, with their order: what a meeting negotiates."""
+        works = [self.work_of[v] for v in self.versions]
+        return {v: int(self.graph.value(v, CDO.versionOrder) or 0) for v in self.versions if works.count(self.work_of[v]) > 1}
+
     def previous(self, version: URIRef) -> URIRef | None:
         return self.graph.value(version, CDO.previousVersion)
 
@@ -196,19 +202,3 @@ def _number(m: re.Match) -> tuple[str, ...]:
     out = (n,) + ((letter.lower(),) if letter else ()) + ((roman.lower(),) if roman else ())
     return out
 
-
-def sentences(text: str) -> list[tuple[int, str]]:
-    """Split *text* into (offset, sentence); abbreviations such as "Mr." and "Rev." do not end one."""
-    out, start = [], 0
-    for m in re.finditer(r"[.!?…]+[\"”’)]*\s+(?=[\"“‘(]?[A-Z])|\n+", text):
-        if re.search(r"\b(?:Mr|Ms|Mrs|Dr|Rev|No|para|paras|e\.g|i\.e|H\.E|St|vs)\.?$", text[start:m.start() + 1], re.I) \
-                and not m.group(0).startswith("\n"):
-            continue
-        chunk = text[start:m.end()]
-        if chunk.strip():
-            out.append((start + len(chunk) - len(chunk.lstrip()), chunk.strip()))
-        start = m.end()
-    rest = text[start:]
-    if rest.strip():
-        out.append((start + len(rest) - len(rest.lstrip()), rest.strip()))
-    return out

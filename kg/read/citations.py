@@ -15,7 +15,7 @@ from kg.read.report import Sentence
 _GROUP = re.compile(r"\s*\[(\d{1,6}(?:\s*[-–]\s*\d{1,6})?(?:\s*[,;]\s*\d{1,6}(?:\s*[-–]\s*\d{1,6})?)*)\]")
 # A sentence ends at . ! ? (closing quotes and brackets allowed), before citations that may follow it.
 _END = re.compile(r"[.!?…][\"”’)]*(?:\s*\[[\d\s,;\-–]+\])*(?=\s+[\"“‘(]?[A-Z0-9]|\s*$)")
-_ABBREV = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Amb|St|No|Art|para|paras|e\.g|i\.e|vs|cf|U\.S|U\.N)\.$", re.I)
+_ABBREV = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Amb|St|No|Art|para|paras|Rev|e\.g|i\.e|vs|cf|U\.S|U\.N|H\.E)\.$", re.I)
 MAX_SPAN = 1000  # a range wider than this is read as its two ends (a typo, not a thousand lines)
 
 
@@ -34,16 +34,36 @@ def strip_citations(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", _GROUP.sub("", text)).strip()
 
 
+def ends(para: str) -> list[int]:
+    """Return where each sentence of one paragraph ends ("Mr." and "Rev." end none), the last at its end."""
+    out = [m.end() for m in _END.finditer(para) if not _ABBREV.search(para[: m.end()])]
+    if not out or out[-1] < len(para.rstrip()):
+        out.append(len(para))
+    return out
+
+
+def split(text: str) -> list[tuple[int, str]]:
+    """Split *text* into (offset, sentence), a new line always ending one (what the converters read for citations
+    of the negotiated text, kg/map/negotiation.py)."""
+    out, base = [], 0
+    for para in text.split("\n"):
+        start = 0
+        for end in ends(para):
+            chunk = para[start:end]
+            if chunk.strip():
+                out.append((base + start + len(chunk) - len(chunk.lstrip()), chunk.strip()))
+            start = end
+        base += len(para) + 1
+    return out
+
+
 def sentences(paragraphs: list[Line]) -> list[Sentence]:
     """Split the summary's paragraphs (one per line) into sentences, each with the line ranges it cites."""
     out: list[Sentence] = []
     for ln in paragraphs:
         para, line = ln.text, ln.no
         start = 0
-        ends = [m.end() for m in _END.finditer(para) if not _ABBREV.search(para[: m.end()])]
-        if not ends or ends[-1] < len(para.rstrip()):
-            ends.append(len(para))
-        for end in ends:
+        for end in ends(para):
             chunk = para[start:end].strip()
             start = end
             if not chunk:
