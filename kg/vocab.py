@@ -48,6 +48,7 @@ STANCE = Namespace(C.DATA_NS + "stance/")
 ACT = Namespace(C.DATA_NS + "speech-act/")
 DIRECTION = Namespace(C.DATA_NS + "direction/")
 PROPOSAL_ACTION = Namespace(C.DATA_NS + "proposal-action/")
+BASIS = Namespace(C.DATA_NS + "position-basis/")
 TOPIC_SCHEME = URIRef(C.DATA_NS + "scheme/topics")
 STANCE_SCHEME = URIRef(C.DATA_NS + "scheme/stances")
 

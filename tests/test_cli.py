@@ -56,7 +56,7 @@ def test_export_one_meeting_as_turtle(sample_store, tmp_path):
 def test_stats(sample_store):
     res = run("stats", "--store", sample_store)
     assert res.exit_code == 0
-    assert "arguments      5" in res.output and "states         195" in res.output
+    assert "arguments      6" in res.output and "states         195" in res.output  # Kenya 2, Estonia 1, Viet Nam 2, an expert 1
 
 
 def test_validate_exit_codes(tmp_path, sample_store):

@@ -1,6 +1,6 @@
 """Server side of the query page and the derived views (issue #11): the data the editor and the
 result views read, search with types, snippets and paging, folded entity pages, and honest
-alignment (no self-pairs; a pair listed both ways on one argument is mixed). Uses the sample
+alignment (derived from positions; the lists, even listing a maker itself, change nothing). Uses the sample
 report and a variant of it written by the test, so it needs no ../shared."""
 
 from __future__ import annotations
@@ -46,15 +46,17 @@ def client(app):
     return app.test_client()
 
 
-def test_alignment_drops_self_pairs_and_counts_both_ways_as_mixed(app):
+def test_alignment_comes_from_positions_not_from_the_lists(app):
     with app.app_context():
         found = {(p.a[len(STATE):], p.b[len(STATE):]): {k: p.count(k) for k in alignment.KINDS} for p in alignment.pairs()}
         kinds = {(p.a[len(STATE):], p.b[len(STATE):]): p.kind for p in alignment.pairs()}
-    # Kenya's argument lists Viet Nam (agreed), Estonia (both ways) and Kenya itself (both ways);
-    # Estonia's argument lists Kenya as disagreeing; Viet Nam's lists Kenya as agreeing.
-    assert found == {("EST", "KEN"): {"agree": 0, "disagree": 1, "mixed": 1},
+    # Read off the sample: Kenya's first argument asks the group on international law back and Estonia's argument
+    # opposes restoring it (each argument counts the other: 2 disagreeing); Kenya's and Viet Nam's second arguments
+    # both back the group on capacity building (2 agreeing). The variant's lists (Kenya itself, Estonia both ways)
+    # change none of it.
+    assert found == {("EST", "KEN"): {"agree": 0, "disagree": 2, "mixed": 0},
                      ("KEN", "VNM"): {"agree": 2, "disagree": 0, "mixed": 0}}
-    assert kinds == {("EST", "KEN"): "mixed", ("KEN", "VNM"): "agree"}
+    assert kinds == {("EST", "KEN"): "disagree", ("KEN", "VNM"): "agree"}
 
 
 def test_the_report_lists_stay_as_stated_and_the_graph_derives_what_they_mean(app):
@@ -62,35 +64,38 @@ def test_the_report_lists_stay_as_stated_and_the_graph_derives_what_they_mean(ap
     with app.app_context():
         listed = bool(db.query("ASK { ?arg cdo:madeBy state:KEN ; cdo:agreedWith state:KEN ; cdo:disagreedWith state:KEN }"))
         self_pairs = bool(db.query("ASK { ?a cdo:agreesWith|cdo:disagreesWith|cdo:mixedWith ?a }"))
-        mixed = bool(db.query("ASK { state:EST cdo:mixedWith state:KEN . state:KEN cdo:mixedWith state:EST }"))
-        # Estonia listed Kenya as disagreeing on its own argument: that stays disagreement.
-        disagree = bool(db.query("ASK { state:KEN cdo:disagreesWith state:EST }"))
-        agree = bool(db.query("ASK { state:KEN cdo:agreesWith state:EST }"))
-    assert listed and not self_pairs and mixed and disagree and not agree
+        mixed = bool(db.query("ASK { ?a cdo:mixedWith ?b }"))
+        disagree = bool(db.query("ASK { state:KEN cdo:disagreesWith state:EST . state:EST cdo:disagreesWith state:KEN }"))
+        agree = bool(db.query("ASK { state:KEN cdo:agreesWith state:VNM . state:VNM cdo:agreesWith state:KEN }"))
+        lists_read = bool(db.query("ASK { state:KEN cdo:agreesWith state:EST }"))  # Kenya's list names Estonia as agreeing
+    assert listed and not self_pairs and not mixed and disagree and agree and not lists_read
 
 
 def test_matrix_network_and_state_page_show_the_same_counts(client):
     page = client.get("/alignment").get_data(as_text=True)
-    assert "counts as mixed" in page and "left out" in page  # the one line on where the data come from
-    assert "Estonia \u2013 Kenya: agree 0, disagree 1, mixed 1" in html.unescape(page)
+    assert "From positions, not from DiploAI" in html.unescape(page)  # the one line on where the data come from
+    assert "Estonia \u2013 Kenya: agree 0, disagree 2, mixed 0" in html.unescape(page)
     assert "Kenya \u2013 Kenya" not in html.unescape(page)
     network = json.loads(re.search(r'<script type="application/json" id="network-data">(.*?)</script>', page, re.S).group(1))
     edges = {(e["source"][len(STATE):], e["target"][len(STATE):]): e["kind"] for e in network["edges"]}
-    assert edges == {("EST", "KEN"): "mixed", ("KEN", "VNM"): "agree"}
+    assert edges == {("EST", "KEN"): "disagree", ("KEN", "VNM"): "agree"}
     assert {n["href"] for n in network["nodes"]} == {"/id/state/EST", "/id/state/KEN", "/id/state/VNM"}
     state = client.get("/id/state/KEN").get_data(as_text=True)
     row = re.search(r"<tr><td><a href=\"/id/state/EST\"><bdi>Estonia</bdi></a></td><td>(\d+)</td><td>(\d+)</td><td>(\d+)</td>", state)
-    assert row and row.groups() == ("0", "1", "1")
+    assert row and row.groups() == ("0", "2", "0")
     assert 'href="/id/state/KEN"><bdi>Kenya' not in state.split("Agreed and disagreed with")[1]
 
 
-def test_a_pair_opens_the_query_of_its_arguments(client):
+def test_a_pair_opens_the_query_of_its_positions(client):
     cell = client.get(alignment.pair_url(STATE + "EST", STATE + "KEN"))
     assert cell.status_code == 303 and cell.headers["Location"].startswith("/query?query=")
     page = client.get(cell.headers["Location"]).get_data(as_text=True)
     data = json.loads(re.search(r'id="result-data">(.*?)</script>', page, re.S).group(1))
-    listed = sorted((r["maker"]["value"][len(STATE):], r["agreed"]["value"], r["disagreed"]["value"]) for r in data["rows"])
-    assert listed == [("EST", "false", "true"), ("KEN", "true", "true")]
+    listed = sorted((r["holder"]["value"][len(STATE):], r["relation"]["value"], r["basis"]["value"].rsplit("/", 1)[-1])
+                    for r in data["rows"])
+    # Estonia and Kenya each said it in an argument and in their turn: four positions behind one disagreement.
+    assert listed == [("EST", "disagreed", "argument"), ("EST", "disagreed", "transcript"),
+                      ("KEN", "disagreed", "argument"), ("KEN", "disagreed", "transcript")]
 
 
 def test_query_page_carries_vocabulary_rows_and_time(client):

@@ -67,9 +67,17 @@ def translate(value: str | None, names: dict[str, str]) -> str | None:
 def test_canned_queries_answer_the_same_under_renaming(stores, variant, query):
     text = next(q["text"] for q in canned() if q["name"] == query)
     names = VARIANTS[variant]
-    before = sorted(tuple(sorted((k, translate(v, names)) for k, v in r.items())) for r in rows(stores["original"], text))
-    after = sorted(tuple(sorted(r.items())) for r in rows(stores[variant], text))
+    before = sorted(tuple(sorted(unordered({k: translate(v, names) for k, v in r.items()}).items())) for r in rows(stores["original"], text))
+    after = sorted(tuple(sorted(unordered(r).items())) for r in rows(stores[variant], text))
     assert after == before
+
+
+def unordered(row: dict) -> dict:
+    """A pair of actors answered once (who agreed with whom) is the same pair whichever IRI sorts first."""
+    if "speaker" in row and "other" in row and "relation" in row:
+        row = dict(row)
+        row["speaker"], row["other"] = sorted((row["speaker"], row["other"]))
+    return row
 
 
 @pytest.mark.parametrize("variant", sorted(VARIANTS))

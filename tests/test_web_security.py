@@ -53,7 +53,8 @@ def hostile_store(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile") / "store"
     src = tmp_path_factory.mktemp("hostile-in") / "2024-12-04-hostile.txt"
     text = SAMPLE.read_text(encoding="utf-8").replace(
-        "Caution against adding more thematic groups", 'Caution against <script>alert(1)</script> and "><img src=x onerror=alert(2)>')
+        "Opposition to restoring the thematic group on international law",
+        'Opposition to <script>alert(1)</script> and "><img src=x onerror=alert(2)>')
     src.write_text(text, encoding="utf-8")
     result = build([src], root)
     assert result.published, [r.error for r in result.rejected]
@@ -205,7 +206,7 @@ def test_per_client_concurrency_limit_answers_429(client, app):
 
 
 def test_markup_in_labels_is_escaped(client):
-    for url in ("/id/meeting/2024-12-04-hostile/argument/3", "/id/meeting/2024-12-04-hostile", "/search?q=caution"):
+    for url in ("/id/meeting/2024-12-04-hostile/argument/3", "/id/meeting/2024-12-04-hostile", "/search?q=opposition"):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in html and "<img src=x" not in html, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url

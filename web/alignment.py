@@ -1,12 +1,12 @@
-"""Honest alignment: who agreed and disagreed with whom, read from the reports' argument lists.
+"""Honest alignment: who agreed and disagreed with whom, derived from what they said.
 
-DiploAI lists, under each argument, actors who "agreed with" and "disagreed with" it. The lists
-are data to interpret: the same actor often appears in both on one argument, and sometimes the
-argument's own maker does. Here a pair listed both ways on one argument counts as *mixed* (not
-disagreement), and an actor listed on its own argument is left out. The graph keeps the lists as
-the report states them (`cdo:agreedWith`, `cdo:disagreedWith` on each argument) beside what they
-mean (`cdo:agreeingActor`, `cdo:disagreeingActor`, `cdo:mixedActor`, and between actors the
-symmetric `cdo:agreesWith`, `cdo:disagreesWith`, `cdo:mixedWith`).
+DiploAI lists, under each argument, actors who "agreed with" and "disagreed with" it; the lists name
+allies on both sides and are kept as stated (`cdo:agreedWith`, `cdo:disagreedWith`), never counted
+here. What is counted is derived from positions (kg/map/alignment.py, docs/stance.md): an argument's
+maker agrees with an actor that takes the same side on one of its targets (a mechanism or an
+instrument) in the same meeting, disagrees with one that takes the opposite side, and is mixed with
+one that does both on different targets (`cdo:agreeingActor`, `cdo:disagreeingActor`,
+`cdo:mixedActor`, and between actors the symmetric `cdo:agreesWith`, `cdo:disagreesWith`, `cdo:mixedWith`).
 """
 
 from __future__ import annotations
@@ -22,9 +22,10 @@ from kg.store import tallies
 
 from . import db
 
-SOURCE = ("From the \u201cAgreed with\u201d and \u201cDisagreed with\u201d lists of the arguments in the DiploAI reports: "
-          "a pair listed both ways on one argument counts as mixed, and an actor listed on its own argument is left out.")
-# What the converter derived from each argument's lists, by kind (kg/map/arguments.py; one table in kg/store/tallies.py).
+SOURCE = ("From positions, not from DiploAI\u2019s \u201cAgreed with\u201d and \u201cDisagreed with\u201d lists: two actors agree on an "
+          "argument where they take the same side on one of its mechanisms or instruments in the same meeting, disagree where "
+          "they take opposite sides, and are mixed where they do both on different ones.")
+# What the converter derived from positions, by kind (kg/map/alignment.py; one table in kg/store/tallies.py).
 KINDS, KIND_VALUES = tallies.KINDS, tallies.KIND_VALUES
 
 
@@ -136,16 +137,15 @@ def counts_with(actor: str) -> dict[str, dict[str, int]]:
 
 
 def pair_query(a: str, b: str, event: str | None = None) -> str:
-    """The SPARQL that lists the arguments behind one pair (each matrix cell and edge links to it)."""
-    scope = f"\n  ?arg cdo:inEvent {ox.NamedNode(event)} ." if event else ""
-    return f"""# The arguments on which one of the two actors listed the other as agreeing or disagreeing
-SELECT ?arg ?title ?maker ?listed ?agreed ?disagreed WHERE {{
-  VALUES (?maker ?listed) {{ ({ox.NamedNode(a)} {ox.NamedNode(b)}) ({ox.NamedNode(b)} {ox.NamedNode(a)}) }}
-  ?arg cdo:madeBy ?maker ; cdo:title ?title .{scope}
-  BIND(EXISTS {{ ?arg cdo:agreedWith ?listed }} AS ?agreed)
-  BIND(EXISTS {{ ?arg cdo:disagreedWith ?listed }} AS ?disagreed)
-  FILTER(?agreed || ?disagreed)
-}} ORDER BY ?arg"""
+    """The SPARQL that lists the positions behind one pair (each matrix cell and edge links to it)."""
+    scope = f" ; cdo:inEvent {ox.NamedNode(event)}" if event else ""
+    return f"""# The positions behind one pair: where the two took the same side (agreed) or opposite sides (disagreed), on what
+SELECT ?meeting ?relation ?target ?holder ?position ?basis ?source WHERE {{
+  VALUES (?cls ?relation) {{ (cdo:DerivedAgreement "agreed") (cdo:DerivedDisagreement "disagreed") }}
+  ?alignment a ?cls ; cdo:between {ox.NamedNode(a)} , {ox.NamedNode(b)}{scope} ;
+     cdo:onTarget ?target ; cdo:inEvent ?meeting ; cdo:fromPosition ?position .
+  ?position cdo:positionOf ?holder ; cdo:basis ?basis ; cdo:derivedFrom ?source .
+}} ORDER BY ?meeting ?relation ?target ?holder ?position"""
 
 
 def pair_url(a: str, b: str, event: str | None = None) -> str:

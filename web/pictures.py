@@ -330,7 +330,7 @@ SELECT ?event ?date ?label ?role WHERE {{
 
 def alignment_svg(found: list) -> str:
     """A matrix of the states of these pairs: per pair, the arguments on which they agreed, disagreed or
-    were listed both ways.
+    were mixed (both, on different targets).
 
     Each cell is coloured by the kind that dominates, shows the number of arguments, and links to
     the SPARQL query that lists them."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from rdflib import Literal, URIRef
 
-from kg.map import stance as stances
+from kg.map import statements
 from kg.map.resolve import norm
-from kg.vocab import ACT, CDO, DIRECTION, RDFS, STANCE, XSD
+from kg.vocab import ACT, BASIS, CDO, DIRECTION, RDFS, STANCE, XSD
 
 
 class ArgumentsMixin:
@@ -40,39 +40,35 @@ class ArgumentsMixin:
                 listed[prop] = {o for t in names if (o := self.actor(t.text)) is not None}
                 for other in listed[prop]:
                     self.g.add((arg, prop, other))  # as the report states it
-            self.alignment(arg, who, listed[CDO.agreedWith], listed[CDO.disagreedWith])
             for prop, points in ((CDO.agreedOn, a.agreed_on), (CDO.disagreedOn, a.disagreed_on)):
                 for t in points:
                     self.add(arg, prop, t.text)
                     self.points.append((arg, prop, t.text))
             self.by_title.setdefault(norm(a.title), []).append((arg, who))
             explanation = a.explanation.text if a.explanation else ""
-            s = stances.classify(a.title, explanation)
-            # A person the reference data lacks is labelled in this graph (never by the IRI's slug).
-            holder = str(self.g.value(who, RDFS.label) or self.res.label(who)) if who is not None else b.name
-            self.unit(pos, CDO.Position, f"{holder}: {self.res.label(STANCE[s.stance])} {s.object_text}", a.line)
-            self.g.add((pos, CDO.derivedFrom, arg))
-            self.g.add((pos, CDO.inEvent, self.event))
-            self.g.add((pos, CDO.stance, STANCE[s.stance]))
-            self.g.add((pos, CDO.speechAct, ACT[s.act]))
-            self.g.add((pos, CDO.direction, DIRECTION[s.direction]))
-            self.add(pos, CDO.stanceRule, s.rule)
-            self.add(pos, CDO.targetText, s.object_text)
-            if who is not None:
-                self.g.add((pos, CDO.positionOf, who))
-            for group in self.g.objects(part, CDO.onBehalfOf):
-                self.g.add((pos, CDO.onBehalfOf, group))
-            targets = self.res.mentions(s.about)
-            if explanation and (s.needs_context or not targets):
-                # A generic title ("the new proposal") or one naming nothing: the explanation's first
-                # sentence says what it is about.
-                targets += [t for t in self.res.mentions(stances.first_sentence(explanation)) if t not in targets]
-            for target in targets:
-                self.g.add((pos, CDO.target, target))
+            group = self.g.value(part, CDO.onBehalfOf)
+            read = statements.argument(a.title, explanation, self.res, who, group, self.chair, self.process)
+            self.position(pos, read, who, a.line, b.name, derived_from=arg)
 
-    def alignment(self, arg: URIRef, maker: URIRef | None, agreed: set, disagreed: set) -> None:
-        """Derive what the lists mean: listed one way, listed both ways (mixed), never the maker itself."""
-        for other in (agreed | disagreed) - {maker}:
-            both = other in agreed and other in disagreed
-            prop = CDO.mixedActor if both else CDO.agreeingActor if other in agreed else CDO.disagreeingActor
-            self.g.add((arg, prop, other))
+    def position(self, pos: URIRef, read, who: URIRef | None, line: int | None, name: str,
+                 derived_from: URIRef | None = None, basis: str = "argument") -> None:
+        """Describe a position read from a statement: holder, stance, act, direction, targets, groups spoken for."""
+        s = read.stance
+        # A person the reference data lacks is labelled in this graph (never by the IRI's slug).
+        holder = str(self.g.value(who, RDFS.label) or self.res.label(who)) if who is not None else name
+        self.unit(pos, CDO.Position, f"{holder}: {self.res.label(STANCE[s.stance])} {s.object_text}", line)
+        if derived_from is not None:
+            self.g.add((pos, CDO.derivedFrom, derived_from))
+        self.g.add((pos, CDO.basis, BASIS[basis]))
+        self.g.add((pos, CDO.inEvent, self.event))
+        self.g.add((pos, CDO.stance, STANCE[s.stance]))
+        self.g.add((pos, CDO.speechAct, ACT[s.act]))
+        self.g.add((pos, CDO.direction, DIRECTION[s.direction]))
+        self.add(pos, CDO.stanceRule, s.rule)
+        self.add(pos, CDO.targetText, s.object_text)
+        if who is not None:
+            self.g.add((pos, CDO.positionOf, who))
+        for group in read.holders.groups:
+            self.g.add((pos, CDO.onBehalfOf, group))
+        for target in read.targets:
+            self.g.add((pos, CDO.target, target))

@@ -9,6 +9,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 
 from kg.iris import mint, safe_slug, slug
+from kg.map.alignment import AlignmentMixin
 from kg.map.arguments import ArgumentsMixin
 from kg.map.findings import FindingsMixin
 from kg.map.negotiation import NegotiationMixin
@@ -34,7 +35,7 @@ def meeting_slug(report: Report) -> str:
     return stem if stem.startswith(day) else f"{day}-{stem}"
 
 
-class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin):
+class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin, AlignmentMixin):
     """Build one report's graph. Use map_report() rather than this class directly."""
 
     def __init__(self, report: Report, resolver: Resolver, sha256: str):
@@ -107,7 +108,10 @@ class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin):
         self.takeaways()
         self.comments_and_questions()
         self.full_report()
+        self.transcript_positions()
+        self.finding_positions()
         self.negotiation()
+        self.derive_alignment()
         return self.g
 
     def event_and_process(self) -> None:
@@ -169,6 +173,7 @@ class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin):
             self.text(kp, CDO.text, t)
             self.g.add((kp, CDO.order, Literal(n, datatype=XSD.integer)))
             self.g.add((ev, CDO.hasKeyPoint, kp))
+        self.process = process  # what "the working group" and "the process" name in this meeting's statements
         # The office that chairs: the mechanism's own (reference data), else one minted for this event.
         self.chair = self.res.office_of(process) if process else None
         if self.chair is None:

@@ -33,6 +33,25 @@ def norm(text: str) -> str:
     return t[4:] if t.startswith("the ") else t
 
 
+_POSSESSIVE = re.compile(r"(?<=[^\W\d_])['’]s?(?![^\W_])")
+_SPELLINGS = ((re.compile(r"\b(behavio|favo|hono|labo|endeavo)r(s|al|ed|ing|able|ably)?\b", re.I), r"\1ur\2"),
+              (re.compile(r"\b(cent|theat)er(s)?\b", re.I), r"\1re\2"),
+              (re.compile(r"\bdefense\b", re.I), "defence"),
+              (re.compile(r"\bprogram(s)?\b", re.I), r"programme\1"),
+              (re.compile(r"\b([a-z]{3,}[aeiou][a-z]*?)iz(e|es|ed|ing|ation|ations)\b", re.I), r"\1is\2"))
+_THE_PROCESS = re.compile(r"\b(?:the|this|our|its) (?:working group|process)\b")
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """Fold what names the same thing differently before matching names in running text: possessives
+    ("OEWG's", "ransomware’s") and US spellings ("behavior", "operationalize") read as their base and UK forms."""
+    t = _POSSESSIVE.sub("", text)
+    for rx, to in _SPELLINGS:
+        t = rx.sub(to, t)
+    return t
+
+
 @dataclass(frozen=True)
 class Actor:
     """A resolved speaker: the actor IRI (None when unknown), its class, the group spoken for."""
@@ -64,7 +83,7 @@ class Resolver:
                     n = norm(str(lab))
                     self.names.setdefault(n, (s, kind))
                     if kind in (CDO.Mechanism, CDO.Instrument, CDO.Issue):
-                        self.targets.append((n, s, 1 if kind == CDO.Issue else 0))
+                        self.targets.append((norm(fold(str(lab))), s, 1 if kind == CDO.Issue else 0))
         # Longest names first, so 'dedicated thematic group on capacity building' beats 'DTG'; of equal names,
         # the instrument or mechanism beats the issue it embodies.
         self.targets.sort(key=lambda t: (-len(t[0]), t[2], t[0], str(t[1])))
@@ -102,14 +121,28 @@ class Resolver:
         return sorted(((n, iri) for n, (iri, kind) in self.names.items() if kind in (CDO.State, CDO.Group)),
                       key=lambda x: (-len(x[0]), x[0]))
 
-    def actors_in(self, text: str, chair: URIRef | None = None) -> list[URIRef]:
-        """Return the states and groups *text* names (and *chair* for "the Chair"), in text order, each once:
-        who a summary's sentence is about ("Germany and Chile supported France's proposal")."""
-        t = norm(text)
+    @cached_property
+    def speaker_names(self) -> list[tuple[str, URIRef]]:
+        """Every name of a state, group or organization, longest first: who a statement's subject names."""
+        return sorted(((n, iri) for n, (iri, kind) in self.names.items()
+                       if kind in (CDO.State, CDO.Group, CDO.Organization)), key=lambda x: (-len(x[0]), x[0]))
+
+    def kind(self, iri: URIRef) -> URIRef | None:
+        """Return the kind (cdo:State, cdo:Group, cdo:Organization…) the reference data gives *iri*."""
+        return self._kinds.get(iri)
+
+    @cached_property
+    def _kinds(self) -> dict[URIRef, URIRef]:
+        return {iri: kind for iri, kind in self.names.values()}
+
+    def actors_in(self, text: str, chair: URIRef | None = None, organizations: bool = False) -> list[URIRef]:
+        """Return the states and groups *text* names (and *chair* for "the Chair"; organizations if asked), in
+        text order, each once: who a summary's sentence is about ("Germany and Chile supported France's proposal")."""
+        t = norm(fold(text))
         said = re.search(r"\bchair(?:person|man|woman)?\b", t)
         hits = [(said.start(), chair)] if said and chair is not None else []
         taken: list[tuple[int, int]] = []
-        for name, iri in self.actor_names:  # longest first: "Republic of Korea" before "Korea"
+        for name, iri in self.speaker_names if organizations else self.actor_names:  # longest first: "Republic of Korea" before "Korea"
             for start, end in _whole_words(name, t):
                 if not any(start < e and s < end for s, e in taken):
                     taken.append((start, end))
@@ -154,13 +187,14 @@ class Resolver:
             return Actor(inner.iri, inner.kind, name, group or inner.on_behalf_of)
         if norm(name) in ("chair", "chairperson", "chairman", "chairwoman", "mr chair", "madam chair") and chair:
             return Actor(chair, CDO.Office, name)
-        if looks_like_person(name):
-            return Actor(person_iri(name), CDO.Person, name)
+        if looks_like_person(strip_titles(name)):
+            return Actor(person_iri(strip_titles(name)), CDO.Person, name)
         return Actor(None, None, name)
 
-    def mentions(self, text: str) -> list[URIRef]:
-        """Return the mechanisms, instruments and issues *text* names, in text order; longer names win overlaps."""
-        t = norm(text)
+    def mentions(self, text: str, process: URIRef | None = None) -> list[URIRef]:
+        """Return the mechanisms, instruments and issues *text* names, in text order; longer names win overlaps.
+        Where the meeting's *process* is known, "the working group" and "the process" name it."""
+        t = norm(fold(text))
         taken: list[tuple[int, int, URIRef]] = []
         tried = set(self._always)
         for word in set(re.findall(r"[a-z0-9]+", t)):
@@ -170,6 +204,10 @@ class Resolver:
             for start, end in _whole_words(n, t):
                 if not any(start < e and s < end for s, e, _ in taken):
                     taken.append((start, end, iri))
+        if process is not None:
+            for m in _THE_PROCESS.finditer(t):
+                if not any(m.start() < e and s < m.end() for s, e, _ in taken):
+                    taken.append((m.start(), m.end(), process))
         found: list[URIRef] = []
         for _, _, iri in sorted(taken, key=lambda x: x[0]):  # in the order the text names them
             if iri not in found:
@@ -192,6 +230,16 @@ def _whole_words(name: str, text: str):
             i = text.find(name, j)
         else:
             i = text.find(name, i + 1)
+
+
+TITLES = re.compile(r"^(?:(?:H\.?\s?E\.?|Dr\.?|Prof\.?|Professor|Ambassador|Amb\.?|Mr\.?|Mrs\.?|Ms\.?|Madam|Sir|Dame|"
+                    r"Excellency|His Excellency|Her Excellency|Minister|Deputy)\s+)+", re.I)
+
+
+def strip_titles(name: str) -> str:
+    """Return *name* without courtesy titles: 'H.E. Maria Gonzalez' -> 'Maria Gonzalez' (the person, not the honour)."""
+    bare = TITLES.sub("", name.strip())
+    return bare if bare.strip() else name.strip()
 
 
 _PARTICLES = {"de", "da", "del", "van", "von", "der", "bin", "al", "el", "la", "le", "di", "du", "dos"}

@@ -25,7 +25,7 @@ from kg import constants as C
 FILE = "alignment.json"
 CDO = C.ONTOLOGY_NS
 KINDS = ("agree", "disagree", "mixed")
-# What kg/map/arguments.py derives from each argument's lists, by kind: the one table of them.
+# What kg/map/alignment.py derives from positions for each argument, by kind: the one table of them.
 KIND_OF = {CDO + "agreeingActor": "agree", CDO + "disagreeingActor": "disagree", CDO + "mixedActor": "mixed"}
 KIND_VALUES = "VALUES (?p ?kind) { " + " ".join(f'(cdo:{p[len(CDO):]} "{k}")' for p, k in KIND_OF.items()) + " }"
 _COUNT = """SELECT ?maker ?other ?kind (COUNT(DISTINCT ?arg) AS ?n) WHERE {{ {graph}
