@@ -51,6 +51,8 @@ class AlignmentMixin:
             group = self.spoke_for(who)
             own = {w for w in (self.res.label(who), str(self.g.value(who, RDFS.label) or ""), t.speaker) if w}
             for k, (off, sent) in enumerate(sentences(t.text), start=1):
+                if not self.res.mentions(sent, self.process):
+                    continue  # names nothing a position could be about: not worth reading (most sentences)
                 read = statements.sentence(sent, self.res, who, group, self.chair, self.process, first_person=True)
                 s = read.stance
                 if not read.targets or not s.says_something or s.act == "observation" or not strong(s):

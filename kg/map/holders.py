@@ -21,7 +21,7 @@ from kg.vocab import CDO
 
 # Words that end a subject: the verbs statements are made with (cue verbs are found by kg.map.stance).
 _VERBS = re.compile(
-    r"(?<![\w-])(?:said|says|stated|states|noted|notes|made|makes|took|takes|thanked|thanks|put|puts|was|were|is|are|has|have|had|"
+    r"(?<![\w-])(?:said|says|stated|noted|made|makes|took|takes|thanked|thanks|put|puts|was|were|is|are|has|have|had|"
     r"asked|asks|expressed|expresses|emphasi[sz]ed|emphasi[sz]es|stressed|stresses|highlighted|highlights|underscored|underlined|"
     r"argued|argues|reported|described|explained|presented|shared|raised|sought|voiced|drew|flagged|felt|believes|believed|"
     r"considered|considers|hoped|hopes|wanted|wants|maintained|maintains|recognised|recognized|joined|remained|remains|could|"
@@ -90,3 +90,27 @@ def _person(subj: str, res) -> URIRef | None:
     if words.lower().startswith("the "):
         return None
     return person_iri(words) if looks_like_person(words) else None
+
+
+def one_word_names(report, res, chair: URIRef | None = None) -> dict[str, str]:
+    """Return the one-word speaker headings of *report* ("Darkwah") with the one full name the report gives
+    elsewhere (its speakers list, transcript, headings) that holds the word, warning on the report; a heading none
+    or several names hold is kept as written, warned. A state, group, organization or the Chair is a name already."""
+    from kg.map.resolve import strip_titles
+
+    known = {strip_titles(n) for n in [sp.name for sp in report.speakers] + [t.speaker for t in report.turns if t.speaker]
+             + [b.name for b in report.blocks]}
+    aliases: dict[str, str] = {}
+    for b in report.blocks:
+        word = b.name.strip()
+        if " " in word or word in aliases or res.speaker(word, chair).iri is not None:
+            continue
+        fits = sorted({n for n in known if len(n.split()) > 1 and word.casefold() in (w.casefold() for w in n.split())})
+        where = f"{report.path}:{b.line}: [speakers]"
+        if len(fits) == 1:
+            aliases[word] = fits[0]
+            report.warnings.append(f"{where} one-word speaker heading {word!r} read as {fits[0]!r} (the report's full name for it)")
+        else:
+            report.warnings.append(f"{where} one-word speaker heading {word!r} names no state, group or organization and "
+                                   + (f"could be any of {fits}" if fits else "no full name in the report holds it") + "; kept as written")
+    return aliases

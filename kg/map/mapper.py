@@ -12,6 +12,7 @@ from kg.iris import mint, safe_slug, slug
 from kg.map.alignment import AlignmentMixin
 from kg.map.arguments import ArgumentsMixin
 from kg.map.findings import FindingsMixin
+from kg.map.holders import one_word_names
 from kg.map.negotiation import NegotiationMixin
 from kg.map.resolve import Resolver, organization_in
 from kg.map.triples import Triples
@@ -47,6 +48,7 @@ class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin, AlignmentMixin):
         self.sha256 = sha256
         self.actors: dict[URIRef, str] = {}
         self.points: list[tuple[URIRef, URIRef, str]] = []  # (argument, agreedOn|disagreedOn, point)
+        self.aliases: dict[str, str] = {}  # one-word speaker headings and the full names they stand for
 
     # -- helpers -------------------------------------------------------------------------------
     def node(self, kind: str, key: str | int) -> URIRef:
@@ -73,6 +75,7 @@ class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin, AlignmentMixin):
 
     def actor(self, name: str) -> URIRef | None:
         """Resolve a speaker name to an actor IRI, describing persons the reference data lacks."""
+        name = self.aliases.get(name.strip(), name)
         a = self.res.speaker(name, self.chair)
         if a.iri is not None and a.kind == CDO.Person and (a.iri, None, None) not in self.res.graph:
             spelled = Literal(clean_text(re.sub(r"\s*\(.*\)$", "", name)))
@@ -208,6 +211,7 @@ class Mapper(ArgumentsMixin, FindingsMixin, NegotiationMixin, AlignmentMixin):
         return p
 
     def speakers(self) -> None:
+        self.aliases = one_word_names(self.r, self.res, self.chair)
         for sp in self.r.speakers:
             p = self.participation(sp.name)
             self.g.set((p, CDO.sourceLine, Literal(sp.line, datatype=XSD.integer)))

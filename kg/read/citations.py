@@ -36,7 +36,8 @@ def strip_citations(text: str) -> str:
 
 def ends(para: str) -> list[int]:
     """Return where each sentence of one paragraph ends ("Mr." and "Rev." end none), the last at its end."""
-    out = [m.end() for m in _END.finditer(para) if not _ABBREV.search(para[: m.end()])]
+    # The abbreviation ends where the sentence would: look at the few characters before it, not the whole prefix.
+    out = [m.end() for m in _END.finditer(para) if not _ABBREV.search(para[max(0, m.end() - 12): m.end()])]
     if not out or out[-1] < len(para.rstrip()):
         out.append(len(para))
     return out

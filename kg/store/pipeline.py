@@ -78,9 +78,9 @@ def convert(path: str, infer: bool = True, accept_partial: bool = False, reasone
     out = Converted(path, hashlib.sha256(data).hexdigest())
     try:
         report = parse_file(path, data, accept_partial)
-        out.notices = list(report.warnings)
         t1 = time.perf_counter()
         g = map_triples(report, default_resolver(), data)
+        out.notices = list(report.warnings)  # the reader's, and the mapper's (a one-word speaker heading read as a name)
         t2 = time.perf_counter()
         asserted = set(g)  # read once: validation, inference and the N-Triples take it from here
         asserted_nt = ntriples(asserted)
