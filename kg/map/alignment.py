@@ -36,7 +36,6 @@ _FIRST_PERSON = re.compile(r"\b(?:I|we|my|our|us|this delegation|the delegation)
 _ALIGNS = re.compile(r"\b(?:align(?:s|ed|ing)?|associat(?:e|es|ed|ing))\s+(?:ourselves|myself|itself|themselves|herself|himself)?\s*"
                      r"(?:fully\s+)?with\s+(?:the\s+)?(?:statements?|remarks|position)\s+(?:delivered\s+|made\s+)?"
                      r"(?:by|of|on behalf of)\s+(?P<whom>[^.;]+)", re.I)
-_OPPOSITE = {(DIRECTION["for"], DIRECTION["against"]), (DIRECTION["against"], DIRECTION["for"])}
 
 
 class AlignmentMixin:
@@ -135,7 +134,7 @@ class AlignmentMixin:
         for (p1, w1, d1, t1, a1), (p2, w2, d2, t2, a2) in combinations(sorted(held, key=lambda h: str(h[0])), 2):
             if w1 == w2:
                 continue
-            kind = "agree" if d1 == d2 else "disagree" if (d1, d2) in _OPPOSITE else None
+            kind = "agree" if d1 == d2 else "disagree"  # both are for or against (neutral left out above)
             for target in t1 & t2:
                 a, b = sorted((w1, w2), key=str)
                 pairs.setdefault((kind, target, a, b), set()).update((p1, p2))
