@@ -3,6 +3,8 @@ groups and organizations kept apart, readable labels."""
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
@@ -168,7 +170,7 @@ def test_no_actor_agrees_with_itself_and_allies_never_disagree(store):
     pairs = {tuple(sorted((r["a"].rsplit("/", 1)[-1], r["b"].rsplit("/", 1)[-1]))) for r in rows(store, """SELECT ?a ?b WHERE {
         ?x a cdo:DerivedAgreement ; cdo:onTarget inst:dtg-international-law ; cdo:between ?a , ?b ;
            cdo:inEvent/cdo:date "2025-07-10"^^xsd:date . FILTER (STR(?a) < STR(?b)) }""")}
-    assert pairs == {tuple(sorted(pair)) for pair in __import__("itertools").combinations(allies, 2)}
+    assert pairs == {tuple(sorted(pair)) for pair in combinations(allies, 2)}
     assert not store.query("""ASK { ?x a cdo:DerivedDisagreement ; cdo:between ?a , ?b .
                               VALUES ?a { state:EGY state:NGA state:TUN } VALUES ?b { state:EGY state:NGA state:TUN } }""",
                            use_default_graph_as_union=True, prefixes=C.PREFIXES)

@@ -1,4 +1,4 @@
-"""Map a report's speaker blocks: arguments, what their agreement lists mean, and the positions they take."""
+"""Map a report's speaker blocks: arguments, their agreement lists as stated, and the positions they take."""
 
 from __future__ import annotations
 
@@ -35,11 +35,10 @@ class ArgumentsMixin:
                 self.g.add((dp, CDO.inEvent, self.event))
                 self.g.add((arg, CDO.hasDiscussionPoint, dp))
             self.topics(arg, a.topics)
-            listed = {}
+            # The lists as the report states them; what agrees with what is derived from positions (kg/map/alignment.py).
             for prop, names in ((CDO.agreedWith, a.agreed_with), (CDO.disagreedWith, a.disagreed_with)):
-                listed[prop] = {o for t in names if (o := self.actor(t.text)) is not None}
-                for other in listed[prop]:
-                    self.g.add((arg, prop, other))  # as the report states it
+                for other in {o for t in names if (o := self.actor(t.text)) is not None}:
+                    self.g.add((arg, prop, other))
             for prop, points in ((CDO.agreedOn, a.agreed_on), (CDO.disagreedOn, a.disagreed_on)):
                 for t in points:
                     self.add(arg, prop, t.text)

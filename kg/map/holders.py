@@ -37,6 +37,8 @@ _ASIDE = re.compile(r",\s*(?:aligning|aligned|associating|(?:backed|supported|jo
                     r"in line with|following|together with)\b[^,]*(?:,|$)", re.I)
 _DELIVERY = re.compile(r"\b(?:speaking\s+(?:for|on behalf of)|on behalf of|for the|delivered by|through|representing|via)\b", re.I)
 _BEHALF = re.compile(r"\b(?:on behalf of|speaking for)\s+([^,.;]+)", re.I)
+
+
 def subject(text: str) -> str:
     """Return the words before the statement's first verb (all of *text* if it has none: a caller may pass
     the words before the stance cue), asides that name others taken out."""

@@ -118,8 +118,7 @@ class Resolver:
     @cached_property
     def actor_names(self) -> list[tuple[str, URIRef]]:
         """Every name of a state or group, longest first: who a summary's sentence is about."""
-        return sorted(((n, iri) for n, (iri, kind) in self.names.items() if kind in (CDO.State, CDO.Group)),
-                      key=lambda x: (-len(x[0]), x[0]))
+        return [(n, iri) for n, iri in self.speaker_names if self.kind(iri) != CDO.Organization]
 
     @cached_property
     def speaker_names(self) -> list[tuple[str, URIRef]]:

@@ -9,9 +9,9 @@ dropped", "no clear procedures for X") is being *for* X, and asking for or backi
 being *against* it. Negation is a cue of its own ("did not support", "no objection", "not convinced"),
 so the longer, negated match wins over the bare verb inside it.
 
-Which cue speaks for the sentence: clauses after "but", "however", "yet" or a mid-sentence "though"
-win ("welcomed X but regretted Y" is the regret); clauses led by "while", "whilst", "whereas",
-"albeit" or a leading "although" are concessions and lose ("dissociated from paragraph 27, while
+Which cue speaks for the sentence: clauses after "but", "however" or "yet" win ("welcomed X but
+regretted Y" is the regret); clauses led by "while", "whilst", "whereas", "though", "although" or
+"albeit" are concessions and lose ("dissociated from paragraph 27, while
 appreciating the Chair's efforts" is the dissociation). Otherwise the first strong cue speaks. Weak cues
 ("should", "a success", "balanced") count only where no strong cue does; greetings ("welcomed
 delegates") and document names ("Annual Progress Report") are not cues. Someone reporting what
@@ -160,6 +160,7 @@ def read(text: str) -> list[Stance]:
 
     if any(cue.name == "mixed" for _, _, cue in hits):
         return [Stance(DEFAULT, "mixed", t, "observation", "neutral", t)]
+    last_contrast = max((i for i, c in enumerate(clauses) if c[2] == "after-contrast"), default=-1)
     readings: list[tuple[tuple, Stance]] = []
     for s, e, cue in hits:
         before = t[max(0, s - 40):s]
@@ -174,7 +175,6 @@ def read(text: str) -> list[Stance]:
         stance, direction, shown, suffix = _turn(cue, obj)
         # The sentence's voice: strong over weak, the last contrast over what it answers, main over concession,
         # then the first said; an observation only where nothing else is said.
-        last_contrast = max((i for i, c in enumerate(clauses) if c[2] == "after-contrast"), default=-1)
         key = (cue.named, cue.act == "observation", not cue.strong, kind == "concession",
                -n if kind == "after-contrast" and n >= last_contrast else 0, s)
         readings.append((key, Stance(stance, cue.name + suffix, shown, cue.act, direction, about(shown), s)))
@@ -192,8 +192,8 @@ def read(text: str) -> list[Stance]:
 
 
 def classify(title: str, explanation: str = "") -> Stance:
-    """Return the stance of an argument: its *title* where a strong cue says it, else the first sentence
-    of *explanation* that says something, else a weak cue of either; targets are read in the title."""
+    """Return the stance of an argument: its *title* where a strong cue says it, else its *explanation*'s
+    first sentence where a strong cue does, else a weak cue of either; the title names what it is about."""
     t = re.sub(r"\s+", " ", title).strip()
     if explanation and REPORTED.search(first_sentence(explanation)):
         return Stance(DEFAULT, "reported-views", t, "observation", "neutral", t)

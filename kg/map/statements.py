@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from kg.map import stance as stances
-from kg.map.holders import Holders, holders
+from kg.map.holders import Holders, holders, subject
 
 
 @dataclass
@@ -56,14 +56,7 @@ def sentence(text: str, res, speaker: URIRef | None = None, group: URIRef | None
         who = holders(t[start:s.at] if s.at else t, res, speaker, group, chair)
         if not who.from_text and start:
             who = holders(t[:s.at], res, speaker, group, chair)
-    text = t
-    start = len(_subject_span(text, s.at))
-    targets = res.mentions(text[start:], process)
-    return Statement(s, targets, who)
-
-
-def _subject_span(text: str, at: int) -> str:
-    from kg.map.holders import subject
-    subj = subject(text[:at] if at else text)
-    return subj if text.startswith(subj) else ""
+    # What it is about: everything after its subject (a subject naming a thematic group is not its target).
+    subj = subject(t[:s.at] if s.at else t)
+    return Statement(s, res.mentions(t[len(subj):] if t.startswith(subj) else t, process), who)
 
